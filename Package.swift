@@ -1,0 +1,78 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Libraries Debian's static libfaiss.a needs at link time.
+let faissLinker: [LinkerSetting] = [
+    .linkedLibrary("faiss"),
+    .linkedLibrary("openblas"),
+    .linkedLibrary("lapack"),
+    .linkedLibrary("gomp"),
+    .linkedLibrary("stdc++"),
+]
+
+let package = Package(
+    name: "M2GRL",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "m2grl", targets: ["m2grl"]),
+        .library(name: "VectorIndex", targets: ["VectorIndex"]),
+        .library(name: "M2GRLData", targets: ["M2GRLData"]),
+        .library(name: "M2GRLTrainer", targets: ["M2GRLTrainer"]),
+        .library(name: "Snapshot", targets: ["Snapshot"]),
+        .library(name: "WireProtocol", targets: ["WireProtocol"]),
+        .library(name: "RPCServer", targets: ["RPCServer"]),
+        .library(name: "RPCClient", targets: ["RPCClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: C at the bottom
+        .target(
+            name: "CFaissShim",
+            path: "Sources/CFaissShim",
+            cxxSettings: [.unsafeFlags(["-std=c++17", "-O2"])],
+            linkerSettings: faissLinker
+        ),
+        .systemLibrary(
+            name: "CLibUV",
+            path: "Sources/CLibUV",
+            pkgConfig: "libuv",
+            providers: [.apt(["libuv1-dev"])]
+        ),
+
+        // MARK: Pure Swift foundations
+        .target(name: "M2GRLCore"),
+        .target(name: "VectorIndex", dependencies: ["CFaissShim"]),
+        .target(name: "M2GRLData", dependencies: ["M2GRLCore"]),
+        .target(name: "M2GRLTrainer", dependencies: ["M2GRLCore", "M2GRLData"]),
+        .target(name: "Snapshot", dependencies: ["M2GRLCore", "M2GRLData", "VectorIndex"]),
+        .target(name: "WireProtocol"),
+        .target(
+            name: "RPCServer",
+            dependencies: [
+                "CLibUV", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "RPCClient", dependencies: ["WireProtocol"]),
+
+        // MARK: Command line
+        .target(
+            name: "M2GRLCLI",
+            dependencies: [
+                "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "Snapshot",
+                "WireProtocol", "RPCServer", "RPCClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
+
+        // MARK: Tests
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
+        .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,1 @@
+// implementation follows in faiss_shim.cpp

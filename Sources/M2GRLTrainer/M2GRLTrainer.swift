@@ -1,0 +1,1 @@
+// `M2GRLTrainer` module (see docs/ARCHITECTURE.md).

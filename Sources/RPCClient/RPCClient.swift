@@ -1,0 +1,1 @@
+// `RPCClient` module (see docs/ARCHITECTURE.md).

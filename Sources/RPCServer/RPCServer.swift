@@ -1,0 +1,1 @@
+// `RPCServer` module (see docs/ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+// `Snapshot` module (see docs/ARCHITECTURE.md).

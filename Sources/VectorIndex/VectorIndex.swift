@@ -1,0 +1,1 @@
+// `VectorIndex` module (see docs/ARCHITECTURE.md).

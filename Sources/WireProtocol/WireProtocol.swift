@@ -1,0 +1,1 @@
+// `WireProtocol` module (see docs/ARCHITECTURE.md).

@@ -1,0 +1,3 @@
+import M2GRLCLI
+
+M2GRLCommand.main()
