@@ -1,0 +1,1 @@
+// RPCServer tests (filled in with the server).
