@@ -131,7 +131,7 @@ extension EventLoop {
     /// Closes a connection whose peer finished, or that is draining, once nothing is owed.
     func finishIfDone(_ connection: Connection) {
         guard connection.isQuiescent, !connection.handleClosed, connection.shuttingDownSince == nil else { return }
-        if connection.peerFinished || state == .draining { close(connection) }
+        if connection.peerFinished { close(connection) } else if state == .draining { shutdownAndClose(connection) }
     }
 
     // MARK: Completions from workers
@@ -181,10 +181,9 @@ extension EventLoop {
         drainDeadline = monotonicNanoseconds() + UInt64(configuration.drainTimeoutMilliseconds) * 1_000_000
         logger.info("draining", metadata: ["connections": "\(connections.count)"])
         uv_close(handle(listener), nil)
-        for connection in Array(connections.values) {
-            uv_read_stop(connection.stream)
-            finishIfDone(connection)
-        }
+        // Connections keep being read so frames already sent get an answer (new work is refused
+        // with `shutting_down`); each closes gracefully once nothing is owed.
+        for connection in Array(connections.values) { finishIfDone(connection) }
         checkDrained()
     }
 

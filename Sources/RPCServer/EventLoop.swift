@@ -221,7 +221,14 @@ final class EventLoop: @unchecked Sendable {
         stats.countError(error.code)
         logger.debug("closing connection after framing error", metadata: ["connection": "\(connection.id)", "error": "\(error)"])
         send(Frame.encode(ErrorReply(error), requestID: requestID), to: connection)
-        uv_read_stop(connection.stream)
+        // Reading goes on (and discards) until the close, so unread bytes do not turn the close
+        // into a reset that could destroy the error frame in the peer's receive buffer.
+        shutdownAndClose(connection)
+    }
+
+    /// Half-closes after queued writes are flushed (so the peer sees FIN, not RST), then closes.
+    /// The sweep force-closes the connection if the peer does not let the writes drain.
+    func shutdownAndClose(_ connection: Connection) {
         guard connection.isWritable else { return }
         connection.shuttingDownSince = monotonicNanoseconds()
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)

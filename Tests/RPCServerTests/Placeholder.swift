@@ -1,1 +1,0 @@
-// RPCServer tests (filled in with the server).
