@@ -39,6 +39,7 @@ struct LatencyHistogram {
         let sub = UInt64(index % subCount)
         if group == 0 { return sub }
         let shift = UInt64(group - 1)
-        return ((UInt64(subCount) + sub + 1) << shift) - 1
+        let (bound, overflow) = (UInt64(subCount) + sub + 1).multipliedReportingOverflow(by: 1 << shift)
+        return overflow ? .max : bound - 1
     }
 }
