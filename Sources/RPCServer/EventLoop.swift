@@ -27,7 +27,7 @@ final class EventLoop: @unchecked Sendable {
     enum State { case running, draining, closed }
 
     let configuration: ServerConfiguration
-    let store: SnapshotStore
+    let store: SnapshotSlot
     let jobs: JobQueue<SearchJob>
     let logger: Logger
     let startedAt = monotonicNanoseconds()
@@ -50,7 +50,7 @@ final class EventLoop: @unchecked Sendable {
     /// The bound port.
     private(set) var port = 0
 
-    init(configuration: ServerConfiguration, store: SnapshotStore, jobs: JobQueue<SearchJob>, logger: Logger) throws(ServerError) {
+    init(configuration: ServerConfiguration, store: SnapshotSlot, jobs: JobQueue<SearchJob>, logger: Logger) throws(ServerError) {
         self.configuration = configuration
         self.store = store
         self.jobs = jobs

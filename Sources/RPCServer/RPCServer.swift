@@ -21,7 +21,7 @@ public final class RPCServer: Sendable {
     }
 
     public let configuration: ServerConfiguration
-    private let store: SnapshotStore
+    private let store: SnapshotSlot
     private let logger: Logger
     private let running = Mutex<Running?>(nil)
     private let finished = Mutex(false)
@@ -32,7 +32,7 @@ public final class RPCServer: Sendable {
     public init(configuration: ServerConfiguration, snapshot: LoadedSnapshot, loader: @escaping SnapshotLoader,
                 logger: Logger = Logger(label: "m2grl.server")) {
         self.configuration = configuration
-        self.store = SnapshotStore(initial: snapshot, loader: loader)
+        self.store = SnapshotSlot(initial: snapshot, loader: loader)
         self.logger = logger
     }
 

@@ -10,8 +10,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
     /// TCP port; 0 picks an ephemeral port (read it back from `RPCServer.port`).
     public var port = 7700
-    /// The snapshot directory served at start and re-resolved by a reload of `current`.
-    public var snapshotPath = "snapshots/current"
+    /// The snapshot root (with a `current` symlink) or a snapshot directory, served at start and
+    /// re-resolved by a reload of `current`.
+    public var snapshotPath = "snapshots"
     /// Search threads; 0 means one per core.
     public var workerThreads = 0
     /// Largest accepted frame body in bytes (checked before allocating).

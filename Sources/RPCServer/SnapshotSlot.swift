@@ -26,7 +26,7 @@ public typealias SnapshotLoader = @Sendable (ReloadTarget) throws -> LoadedSnaps
 ///
 /// Readers take a strong reference under the lock and search without it, so an in-flight search
 /// keeps its snapshot alive; the old snapshot is freed (ARC) when the last such search ends.
-final class SnapshotStore: Sendable {
+final class SnapshotSlot: Sendable {
     struct Current: Sendable {
         var snapshot: LoadedSnapshot
         var loadedAtMillis: UInt64
