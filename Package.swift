@@ -72,6 +72,14 @@ let package = Package(
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
 
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "rpc-latency",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/RPCLatency"
+        ),
+
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
