@@ -1,4 +1,5 @@
 import Foundation
+import M2GRLCore
 
 /// Everything `m2grl serve` can be told: address, snapshot, limits and timeouts.
 ///
@@ -74,14 +75,21 @@ public struct ServerConfiguration: Sendable, Equatable {
         try setter(&self, value)
     }
 
-    /// Applies the `[server]` table (or top-level keys) of a TOML file.
+    /// Applies the `[server]` table of a TOML file (parsed by `M2GRLCore.TOMLDocument`).
     public mutating func apply(tomlText text: String, source: String = "configuration") throws(ServerError) {
-        let table = try TOMLSubset.parse(text, source: source)
-        for (key, value) in (table["server"] ?? [:]).sorted(by: { $0.key < $1.key }) {
-            try set(key, value)
+        let document: TOMLDocument
+        do { document = try TOMLDocument(parsing: text, source: source) } catch {
+            throw ServerError(.configuration, "\(error)")
         }
-        for (key, value) in (table[""] ?? [:]).sorted(by: { $0.key < $1.key }) where Self.keys[key] != nil {
-            try set(key, value)
+        for key in document.keys(under: "server") {
+            let text: String
+            switch document["server." + key] {
+            case .string(let value): text = value
+            case .integer(let value): text = String(value)
+            case .bool(let value): text = String(value)
+            case let other: throw ServerError(.configuration, "\(source): server.\(key) must be a string or an integer, got \(other.map(\.description) ?? "nothing")")
+            }
+            try set(key, text)
         }
     }
 
@@ -111,51 +119,5 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ServerError(.configuration, "\(key) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
         }
         return value
-    }
-}
-
-/// A minimal TOML subset: `[table]` headers, `key = value` with strings, integers and booleans,
-/// and `#` comments. Returns values as text, by table ("" for top-level keys).
-enum TOMLSubset {
-    static func parse(_ text: String, source: String) throws(ServerError) -> [String: [String: String]] {
-        var result: [String: [String: String]] = [:]
-        var table = ""
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = stripComment(String(rawLine)).trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]"), line.count > 2 else {
-                    throw ServerError(.configuration, "\(source):\(number + 1): malformed table header")
-                }
-                table = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                continue
-            }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw ServerError(.configuration, "\(source):\(number + 1): expected key = value")
-            }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\"") {
-                guard value.count >= 2, value.hasSuffix("\"") else {
-                    throw ServerError(.configuration, "\(source):\(number + 1): unterminated string")
-                }
-                value = String(value.dropFirst().dropLast())
-                    .replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
-            }
-            guard !key.isEmpty else { throw ServerError(.configuration, "\(source):\(number + 1): empty key") }
-            result[table, default: [:]][key] = value
-        }
-        return result
-    }
-
-    private static func stripComment(_ line: String) -> String {
-        var inString = false
-        var previous: Character = " "
-        for (offset, character) in line.enumerated() {
-            if character == "\"" && previous != "\\" { inString.toggle() }
-            if character == "#" && !inString { return String(line.prefix(offset)) }
-            previous = character
-        }
-        return line
     }
 }
