@@ -55,4 +55,25 @@ import WireProtocol
         #expect(counts.a > 0 && counts.b > 0)
         #expect(try admin.stats().counter("reloads.ok") == 15)
     }
+
+    @Test func oldSnapshotIsFreedOnceItsSearchesEnd() throws {
+        weak var weakA: LoadedSnapshot?
+        let server: RPCServer
+        do {
+            let a = try Fixture.snapshot(version: "v-a", seed: 51)
+            weakA = a
+            server = try Fixture.server(Fixture.configuration { $0.adminToken = "t" }, snapshot: a) { _ in
+                try Fixture.snapshot(version: "v-b", seed: 52)
+            }
+        }
+        defer { server.stop(); server.wait() }
+        let client = try RPCClient(port: server.port)
+        let requests = (1...50).map { TopKRequest(view: "item", k: 10, queries: .ids([Int64($0)])) }
+        _ = try client.topK(pipelined: requests)
+        #expect(weakA != nil)
+        #expect(try client.reload(token: "t").newVersion == "v-b")
+        _ = try client.topK(pipelined: requests)
+        for _ in 0..<100 where weakA != nil { usleep(10_000) }
+        #expect(weakA == nil, "the replaced snapshot is still referenced")
+    }
 }
