@@ -47,7 +47,7 @@ public struct DatasetBuilder {
                     // Chunks of ≤ maxLength.
                     var chunkStart = sessionStart
                     while chunkStart < end {
-                        let chunkEnd = min(end, chunkStart + (rules.maxLength ?? Int.max))
+                        let chunkEnd = rules.maxLength.map { min(end, chunkStart + max($0, 1)) } ?? end
                         sessionCount += 1
                         lengthCounts[chunkEnd - chunkStart, default: 0] += 1
                         itemView.begin()

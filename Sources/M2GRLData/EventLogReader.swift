@@ -111,17 +111,18 @@ public enum EventLogReader {
                 var fieldCount = 0
                 var fieldStart = 0
                 var i = 0
+                var tooMany = false
                 let bytes = line.start
                 while i < line.count {
                     if bytes[i] == 0x09 {
-                        if fieldCount == columnCount { break }
+                        if fieldCount == columnCount - 1 { tooMany = true; break }
                         fields[fieldCount] = ByteField(start: bytes + fieldStart, count: i - fieldStart)
                         fieldCount += 1
                         fieldStart = i + 1
                     }
                     i += 1
                 }
-                if fieldCount < columnCount {
+                if !tooMany {
                     fields[fieldCount] = ByteField(start: bytes + fieldStart, count: line.count - fieldStart)
                     fieldCount += 1
                 }
@@ -129,7 +130,7 @@ public enum EventLogReader {
                 var dwell: Double?
                 var rating: Double?
                 var time: Int64 = 0
-                if fieldCount != columnCount || i < line.count {
+                if tooMany || fieldCount != columnCount {
                     reason = .wrongColumnCount
                 } else if !FieldParsing.isValidUTF8(line) {
                     reason = .invalidUTF8

@@ -100,3 +100,18 @@ final class OutputByteStream {
     private var closed = false
     deinit { if !closed { gzclose_w(file) } }
 }
+
+/// CRC-32 (zlib polynomial) of a byte range, used for dataset file checksums.
+enum CRC32 {
+    static func checksum(_ bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
+        guard let base = bytes.baseAddress else { return initial }
+        var crc = UInt(initial)
+        var offset = 0
+        while offset < bytes.count {
+            let chunk = min(bytes.count - offset, 1 << 30)
+            crc = crc32(crc, base.assumingMemoryBound(to: Bytef.self) + offset, uInt(chunk))
+            offset += chunk
+        }
+        return UInt32(truncatingIfNeeded: crc)
+    }
+}
