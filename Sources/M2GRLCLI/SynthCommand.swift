@@ -21,7 +21,7 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .long, help: "First day (YYYY-MM-DD, UTC).") var start: String = "2026-11-01"
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 42
     @Option(name: .long, help: "Users (default events/40).") var users: Int?
-    @Option(name: .long, help: "Items (default events/10).") var items: Int?
+    @Option(name: .long, help: "Items (default events/2, at most 2M).") var items: Int?
     @Option(name: .long, help: "Categories (default max(20, items/1000)).") var categories: Int?
     @Option(name: .long, help: "Shops (default max(categories, items/40)).") var shops: Int?
     @Option(name: .long, help: "Share of events with dwell < 2 s.") var shortDwellShare: Double = 0.1

@@ -12,8 +12,9 @@ final class ByteInterner {
     private var startsCapacity: Int
     /// Hash of each key, by id (kept to rehash without reading the arena).
     private var keyHashes: UnsafeMutablePointer<UInt64>
-    /// Table slots: `id + 1`, or 0 when empty.
-    private var slots: UnsafeMutablePointer<Int32>
+    /// Table slots: high 32 bits = hash tag, low 32 bits = `id + 1`; 0 when empty. The tag lets a
+    /// probe reject other keys without touching the arena.
+    private var slots: UnsafeMutablePointer<UInt64>
     private var slotMask: Int
     /// Number of distinct keys.
     private(set) var count = 0
@@ -42,21 +43,31 @@ final class ByteInterner {
     /// The id of `key`, inserting it when new.
     @inline(__always)
     func intern(_ key: ByteField) -> Int32 {
+        var isNew = false
+        return intern(key, isNew: &isNew)
+    }
+
+    /// The id of `key`, inserting it when new; `isNew` tells which.
+    @inline(__always)
+    func intern(_ key: ByteField, isNew: inout Bool) -> Int32 {
         let hash = ByteInterner.hash(key)
+        let tag = hash >> 32
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
-            let id = Int(entry) - 1
-            if keyHashes[id] == hash {
+            if entry >> 32 == tag {
+                let id = Int(entry & 0xFFFF_FFFF) - 1
                 let start = starts[id]
                 let length = starts[id + 1] - start
                 if length == key.count && memoryEqual(arena + start, key.start, length) {
+                    isNew = false
                     return Int32(id)
                 }
             }
             slot = (slot + 1) & slotMask
         }
+        isNew = true
         return insert(key, hash: hash, slot: slot)
     }
 
@@ -67,7 +78,7 @@ final class ByteInterner {
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            let id = Int(entry) - 1
+            let id = Int(entry & 0xFFFF_FFFF) - 1
             if keyHashes[id] == hash {
                 let start = starts[id]
                 let length = starts[id + 1] - start
@@ -127,7 +138,7 @@ final class ByteInterner {
         }
         starts[id + 1] = arenaCount
         keyHashes[id] = hash
-        slots[slot] = Int32(id + 1)
+        slots[slot] = (hash >> 32) << 32 | UInt64(id + 1)
         count = id + 1
         if count * 2 > slotMask + 1 { rehash() }
         return Int32(id)
@@ -140,9 +151,10 @@ final class ByteInterner {
         slots.initialize(repeating: 0, count: newSize)
         slotMask = newSize - 1
         for id in 0..<count {
-            var slot = Int(truncatingIfNeeded: keyHashes[id]) & slotMask
+            let hash = keyHashes[id]
+            var slot = Int(truncatingIfNeeded: hash) & slotMask
             while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-            slots[slot] = Int32(id + 1)
+            slots[slot] = (hash >> 32) << 32 | UInt64(id + 1)
         }
     }
 

@@ -21,16 +21,14 @@ public struct DatasetBuilder {
         var itemView = ViewAccumulator(name: "item", rawCount: log.itemCount)
         var attributeViews = (0..<viewCount).map { ViewAccumulator(name: log.attributeNames[$0], rawCount: log.attributeValues[$0].count) }
         var pairs: [[(item: Int32, attribute: Int32)]] = Array(repeating: [], count: viewCount)
-        var lengthCounts: [Int: Int] = [:]
+        var lengthCounts: [Int] = []  // sessions per length
         var sessionCount = 0
         var trainEvents = 0
         var bounds: [(trainEnd: Int, heldOutEnd: Int)] = []
         bounds.reserveCapacity(timelines.userCount)
         var dedupedItems: [Int32] = []  // raw item ids of the current item sequence
 
-        let order = timelines.order
-        let eventItem = log.eventItem
-        let appSessions = log.eventAppSession
+        let timelineItems = timelines.items
         let itemAttributes = log.itemAttributes
         timelines.times.withUnsafeBufferPointer { allTimes in
             for u in 0..<timelines.userCount {
@@ -49,12 +47,14 @@ public struct DatasetBuilder {
                     while chunkStart < end {
                         let chunkEnd = rules.maxLength.map { min(end, chunkStart + max($0, 1)) } ?? end
                         sessionCount += 1
-                        lengthCounts[chunkEnd - chunkStart, default: 0] += 1
+                        let length = chunkEnd - chunkStart
+                        if length >= lengthCounts.count { lengthCounts += [Int](repeating: 0, count: length + 1 - lengthCounts.count) }
+                        lengthCounts[length] += 1
                         itemView.begin()
                         for v in 0..<viewCount { attributeViews[v].begin() }
                         dedupedItems.removeAll(keepingCapacity: true)
                         for k in chunkStart..<chunkEnd {
-                            let item = eventItem[Int(order[start + k])]
+                            let item = timelineItems[start + k]
                             if dedupedItems.last != item { dedupedItems.append(item) }
                             itemView.push(item)
                             for v in 0..<viewCount {
@@ -78,7 +78,6 @@ public struct DatasetBuilder {
                 }
             }
         }
-        _ = appSessions
 
         // Views and relations.
         let items = log.items
@@ -113,10 +112,10 @@ public struct DatasetBuilder {
             let b = bounds[u]
             var train: [Int32] = []
             train.reserveCapacity(b.trainEnd)
-            for k in 0..<b.trainEnd { train.append(itemView.denseOfRaw[Int(eventItem[Int(order[start + k])])]) }
+            for k in 0..<b.trainEnd { train.append(itemView.denseOfRaw[Int(timelineItems[start + k])]) }
             var heldOut: [Int32] = []
             for k in b.trainEnd..<b.heldOutEnd {
-                let raw = Int(eventItem[Int(order[start + k])])
+                let raw = Int(timelineItems[start + k])
                 if seenStamp[raw] == Int32(u) { continue }
                 seenStamp[raw] = Int32(u)
                 let d = itemView.denseOfRaw[raw]

@@ -80,9 +80,13 @@ public enum DatasetPreparer {
             throw DataError(.writeFailed, "\(options.output.path): \(error.localizedDescription)")
         }
         for split in options.splits {
-            let (dataset, splitStats) = builder.build(split: split, source: source)
+            let buildStarted = clock.now
+            var (dataset, splitStats) = builder.build(split: split, source: source)
+            let writeStarted = clock.now
             let directory = options.output.appendingPathComponent(split.name)
             try dataset.write(to: directory)
+            splitStats.buildSeconds = (writeStarted - buildStarted).seconds
+            splitStats.writeSeconds = (clock.now - writeStarted).seconds
             stats.append(splitStats)
             struct SplitFile: Encodable { var input: InputReport; var rules: SessionRules; var split: SplitStats }
             try write(encoder, SplitFile(input: log.report, rules: options.rules, split: splitStats),

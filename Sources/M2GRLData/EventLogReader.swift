@@ -62,11 +62,16 @@ public enum EventLogReader {
             defer { fields.deallocate() }
             var columnCount = 0
             var pendingBlankLines: [Int] = []
+            // Plain column indices (-1 = absent), so the per-line path copies no struct or string.
+            var userColumn = 0, itemColumn = 0, timeColumn = 0, dwellColumn = -1, ratingColumn = -1, appColumn = -1
+            var attributeColumns: [Int] = []
+            /// Items whose attributes (in this file's columns) are not all known yet.
+            var incomplete = Set<Int32>()
 
             try LineReader().forEachLine(in: stream, onChunk: { consumed in
                 options.progress?.update(events: events, bytes: bytesBefore + consumed, totalBytes: totalBytes)
             }) { line, lineNumber in
-                guard let currentSchema = schema else {
+                guard schema != nil else {
                     // Header line.
                     guard FieldParsing.isValidUTF8(line) else {
                         throw DataError(.missingColumns, "\(file): header is not valid UTF-8")
@@ -89,6 +94,13 @@ public enum EventLogReader {
                     }
                     attributeSlots = parsed.attributes.map { a in attributeNames.firstIndex(of: a.name)! }
                     columnCount = parsed.columnCount
+                    userColumn = parsed.user
+                    itemColumn = parsed.item
+                    timeColumn = parsed.timestamp
+                    dwellColumn = parsed.dwell ?? -1
+                    ratingColumn = parsed.rating ?? -1
+                    appColumn = parsed.appSession ?? -1
+                    attributeColumns = parsed.attributes.map(\.column)
                     fields.deallocate()
                     fields = .allocate(capacity: columnCount)
                     schema = parsed
@@ -134,16 +146,16 @@ public enum EventLogReader {
                     reason = .wrongColumnCount
                 } else if !FieldParsing.isValidUTF8(line) {
                     reason = .invalidUTF8
-                } else if fields[currentSchema.user].count == 0 || fields[currentSchema.item].count == 0 {
+                } else if fields[userColumn].count == 0 || fields[itemColumn].count == 0 {
                     reason = .emptyId
-                } else if let t = FieldParsing.parseTimestamp(fields[currentSchema.timestamp]) {
+                } else if let t = FieldParsing.parseTimestamp(fields[timeColumn]) {
                     time = t
-                    if let d = currentSchema.dwell, fields[d].count > 0 {
-                        dwell = FieldParsing.parseDouble(fields[d])
+                    if dwellColumn >= 0, fields[dwellColumn].count > 0 {
+                        dwell = FieldParsing.parseDouble(fields[dwellColumn])
                         if dwell == nil { reason = .badNumber }
                     }
-                    if let r = currentSchema.rating, fields[r].count > 0 {
-                        rating = FieldParsing.parseDouble(fields[r])
+                    if ratingColumn >= 0, fields[ratingColumn].count > 0 {
+                        rating = FieldParsing.parseDouble(fields[ratingColumn])
                         if rating == nil { reason = .badNumber }
                     }
                 } else {
@@ -162,23 +174,33 @@ public enum EventLogReader {
                     report.droppedLowRating += 1
                     return
                 }
-                let user = users.intern(fields[currentSchema.user])
-                let item = items.intern(fields[currentSchema.item])
+                let user = users.intern(fields[userColumn])
+                var isNewItem = false
+                let item = items.intern(fields[itemColumn], isNew: &isNewItem)
                 let itemIndex = Int(item)
-                if itemIndex == itemAttributes.first?.count ?? -1 {
+                if isNewItem {
                     for a in 0..<itemAttributes.count { itemAttributes[a].append(0) }
                 }
-                for (k, attribute) in currentSchema.attributes.enumerated() {
-                    let slot = attributeSlots[k]
-                    if itemAttributes[slot][itemIndex] == 0 {
-                        let value = fields[attribute.column]
-                        if value.count > 0 { itemAttributes[slot][itemIndex] = attributeValues[slot].intern(value) + 1 }
+                if isNewItem || (!incomplete.isEmpty && incomplete.contains(item)) {
+                    // Attribute values come from the item's first event with a non-empty value.
+                    var complete = true
+                    for k in 0..<attributeColumns.count {
+                        let slot = attributeSlots[k]
+                        if itemAttributes[slot][itemIndex] == 0 {
+                            let value = fields[attributeColumns[k]]
+                            if value.count > 0 {
+                                itemAttributes[slot][itemIndex] = attributeValues[slot].intern(value) + 1
+                            } else {
+                                complete = false
+                            }
+                        }
                     }
+                    if complete { if !isNewItem { incomplete.remove(item) } } else { incomplete.insert(item) }
                 }
                 eventUser.append(user)
                 eventItem.append(item)
                 eventTime.append(time)
-                if let s = currentSchema.appSession { eventAppSession.append(ByteInterner.hash(fields[s])) }
+                if appColumn >= 0 { eventAppSession.append(ByteInterner.hash(fields[appColumn])) }
                 events += 1
             }
             guard schema != nil else { throw DataError(.emptyInput, "\(file): empty file (no header)") }

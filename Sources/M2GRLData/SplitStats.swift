@@ -43,6 +43,9 @@ public struct SplitStats: Codable, Sendable, Equatable {
     public var sessionLengths: [LengthBucket]
     public var views: [ViewStats]
     public var relations: [RelationStats]
+    /// Wall-clock seconds spent building this split and writing its directory.
+    public var buildSeconds = 0.0
+    public var writeSeconds = 0.0
 
     /// A human-readable summary.
     public var summary: String {
@@ -59,11 +62,12 @@ public struct SplitStats: Codable, Sendable, Equatable {
         for r in relations {
             lines.append("  relation item→\(r.view): \(r.itemsWithAttribute) items with a value, \(r.pairs) pairs")
         }
+        lines.append("  built in \(NumberFormatting.fixed(buildSeconds, 2)) s, written in \(NumberFormatting.fixed(writeSeconds, 2)) s")
         return lines.joined(separator: "\n")
     }
 
     /// Power-of-two buckets 1, 2, 3-4, 5-8, …, 513+.
-    static func histogram(_ lengthCounts: [Int: Int]) -> [LengthBucket] {
+    static func histogram(_ lengthCounts: [Int]) -> [LengthBucket] {
         var buckets: [LengthBucket] = [LengthBucket(minLength: 1, maxLength: 1, sessions: 0)]
         var lo = 2
         while lo <= 513 {
@@ -71,7 +75,7 @@ public struct SplitStats: Codable, Sendable, Equatable {
             buckets.append(LengthBucket(minLength: lo, maxLength: lo == 513 ? nil : hi, sessions: 0))
             lo = hi + 1
         }
-        for (length, n) in lengthCounts {
+        for (length, n) in lengthCounts.enumerated() where length > 0 && n > 0 {
             let index = buckets.lastIndex { $0.minLength <= length } ?? 0
             buckets[index].sessions += n
         }

@@ -21,7 +21,7 @@ public struct SynthConfig: Sendable, Equatable {
     /// Whether to write an `app_session` column.
     public var appSessions: Bool
 
-    /// Sizes scale with `events` unless given: users ≈ events/40, items ≈ events/10,
+    /// Sizes scale with `events` unless given: users ≈ events/40, items ≈ events/2 (≤ 2M),
     /// categories ≈ items/1000 (≥ 20), shops ≈ items/40 (≥ categories).
     public init(events: Int, users: Int? = nil, items: Int? = nil, categories: Int? = nil, shops: Int? = nil,
                 days: Int = 3, firstDate: String = "2026-11-01", seed: UInt64 = 42,
@@ -29,7 +29,7 @@ public struct SynthConfig: Sendable, Equatable {
         guard events > 0 else { throw DataError(.invalidArgument, "--events must be positive") }
         guard days > 0 && days <= 3650 else { throw DataError(.invalidArgument, "--days must be in 1...3650") }
         self.events = events
-        self.items = items ?? max(200, events / 10)
+        self.items = items ?? max(200, min(events / 2, 2_000_000))
         self.users = users ?? max(20, events / 40)
         self.categories = categories ?? max(20, self.items / 1000)
         self.shops = shops ?? max(self.categories, self.items / 40)
@@ -74,8 +74,10 @@ public struct SyntheticLogGenerator {
     }
 
     /// Writes all days into one file (`"-"` = standard output); gzip when `compress`.
+    /// A file is written as `.NAME.part` and renamed when complete.
     public func write(to path: String, compress: Bool = false, progress: ProgressReporter? = nil) throws {
-        let out = try OutputByteStream(path: path, compress: compress)
+        let temporary = path == "-" ? path : Self.partPath(path)
+        let out = try OutputByteStream(path: temporary, compress: compress)
         var writer = TSVByteWriter(stream: out)
         writer.appendLine(header)
         var written = 0
@@ -84,7 +86,15 @@ public struct SyntheticLogGenerator {
         }
         try writer.flush()
         try out.close()
+        if path != "-" {
+            guard rename(temporary, path) == 0 else { throw DataError(.writeFailed, "\(path): rename failed") }
+        }
         progress?.finish(events: written, bytes: 0)
+    }
+
+    static func partPath(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return ".\(path).part" }
+        return String(path[...slash]) + "." + path[path.index(after: slash)...] + ".part"
     }
 
     /// Writes one file per day, `DIR/YYYY-MM-DD.tsv[.gz]`; returns their paths in day order.
@@ -95,7 +105,7 @@ public struct SyntheticLogGenerator {
             let date = FieldParsing.civilFromDays(config.firstDay + day)
             let name = "\(date.year)-\(Self.pad(date.month))-\(Self.pad(date.day)).tsv" + (compress ? ".gz" : "")
             let path = directory + "/" + name
-            let temporary = directory + "/." + name + ".part"
+            let temporary = Self.partPath(path)
             let out = try OutputByteStream(path: temporary, compress: compress)
             var writer = TSVByteWriter(stream: out)
             writer.appendLine(header)

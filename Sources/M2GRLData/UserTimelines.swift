@@ -4,8 +4,9 @@ struct UserTimelines {
     var order: [Int32]
     /// `order[starts[u]..<starts[u + 1]]` are raw user `u`'s events.
     var starts: [Int]
-    /// Event times in `order` order (kept contiguous for the split and session passes).
+    /// Event times and raw items in `order` order (contiguous for the split and session passes).
     var times: [Int64]
+    var items: [Int32]
 
     init(log: EventLog) {
         let userCount = log.userCount
@@ -41,10 +42,16 @@ struct UserTimelines {
             }
         }
         var times = [Int64](repeating: 0, count: order.count)
-        for k in 0..<order.count { times[k] = eventTime[Int(order[k])] }
+        var items = [Int32](repeating: 0, count: order.count)
+        let eventItem = log.eventItem
+        for k in 0..<order.count {
+            times[k] = eventTime[Int(order[k])]
+            items[k] = eventItem[Int(order[k])]
+        }
         self.order = order
         self.starts = starts
         self.times = times
+        self.items = items
     }
 
     var userCount: Int { starts.count - 1 }
