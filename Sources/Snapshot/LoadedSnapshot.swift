@@ -15,11 +15,18 @@ public final class LoadedSnapshot: Sendable {
     public let views: [String: ServedView]
     /// Item metadata in item-view row order.
     public let items: [ItemMetadata]
+    /// The manifest it was loaded from (nil when built in memory).
+    public let manifest: SnapshotManifest?
+    /// Extra model files by name (e.g. "diversity.json" for the diversity model), verified.
+    public let attachments: [String: Data]
     private let itemRowByID: [String: Int]
 
-    public init(version: String, directory: URL? = nil, views: [ServedView], items: [ItemMetadata]) {
+    public init(version: String, directory: URL? = nil, views: [ServedView], items: [ItemMetadata],
+                manifest: SnapshotManifest? = nil, attachments: [String: Data] = [:]) {
         self.version = version
         self.directory = directory
+        self.manifest = manifest
+        self.attachments = attachments
         var byName: [String: ServedView] = [:]
         for v in views { byName[v.name] = v }
         self.views = byName
@@ -37,4 +44,11 @@ public final class LoadedSnapshot: Sendable {
 
     /// Metadata of an item by external id.
     public func item(externalID id: String) -> ItemMetadata? { itemRowByID[id].map { items[$0] } }
+}
+
+extension LoadedSnapshot {
+    /// Loads and verifies a snapshot directory (see `SnapshotLoader`).
+    public static func load(from directory: URL, verifyChecksums: Bool = true) throws(SnapshotError) -> LoadedSnapshot {
+        try SnapshotLoader(verifyChecksums: verifyChecksums).load(from: directory)
+    }
 }
