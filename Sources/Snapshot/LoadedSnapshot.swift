@@ -7,7 +7,7 @@ import M2GRLCore
 /// swaps whole `LoadedSnapshot`s on reload and frees the old one when its last
 /// in-flight search releases it.
 public final class LoadedSnapshot: Sendable {
-    /// The snapshot version (directory name, e.g. "20261126T031000Z-3f9a1c").
+    /// The snapshot version (directory name, e.g. "20261126T031000.250Z-3f9a1c").
     public let version: String
     /// Where it was loaded from, if from disk.
     public let directory: URL?

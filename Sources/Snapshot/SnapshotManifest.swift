@@ -14,7 +14,7 @@ public struct SnapshotManifest: Codable, Sendable, Equatable {
     public static let currentFormatVersion = 1
 
     public var formatVersion: Int
-    /// The version (directory name), e.g. "20261126T031000Z-3f9a1c".
+    /// The version (directory name), e.g. "20261126T031000.250Z-3f9a1c".
     public var version: String
     /// Creation time, ISO 8601 UTC.
     public var createdAt: String

@@ -9,7 +9,8 @@ import M2GRLCore
 /// A directory of snapshot versions with an atomically switched `current` pointer.
 ///
 /// Layout of `root`:
-/// - `VERSION/` per published snapshot, VERSION = `yyyyMMdd'T'HHmmss'Z'-xxxxxx` (UTC time, 6 hex digits);
+/// - `VERSION/` per published snapshot, VERSION = `yyyyMMdd'T'HHmmss.SSS'Z'-xxxxxx` (UTC time to the
+///   millisecond, so versions sort by publish time, plus 6 random hex digits);
 /// - `current`: a symlink to the served VERSION;
 /// - `.publish.lock`: flock held by a publisher;
 /// - leftovers of an interrupted publish (`.tmp-*`, `.current.tmp-*`, `.trash-*`), removed by the next one.
@@ -70,8 +71,8 @@ public struct SnapshotStore: Sendable {
         try DurableFiles.readLink(root.appendingPathComponent(Self.currentName))
     }
 
-    /// Loads the current version. If a concurrent publish and prune removed the version
-    /// between reading the pointer and loading it, reads the pointer again.
+    /// Loads the current version. If loading fails while a concurrent publish moved `current`
+    /// away (and a prune removed the old version mid-load), reads the pointer again.
     public func loadCurrent(verifyChecksums: Bool = true) throws(SnapshotError) -> LoadedSnapshot {
         var attempt = 0
         while true {
@@ -80,9 +81,12 @@ public struct SnapshotStore: Sendable {
             }
             do {
                 return try LoadedSnapshot.load(from: root.appendingPathComponent(version), verifyChecksums: verifyChecksums)
-            } catch where error.code == .missingFile && attempt < 3 {
+            } catch {
+                // A failure of a version that is no longer current (a concurrent publish
+                // switched away and a prune removed it mid-load) is not a failure of
+                // the store: read the pointer again.
                 attempt += 1
-                if try currentVersion() == version { throw error }
+                guard attempt < 5, try currentVersion() != version else { throw error }
             }
         }
     }
@@ -150,12 +154,12 @@ public struct SnapshotStore: Sendable {
         checkpoint(.switched)
     }
 
-    /// A new version name: UTC time to the second plus 6 random hex digits (sorts by time).
+    /// A new version name: UTC time to the millisecond plus 6 random hex digits (sorts by time).
     public static func newVersion(date: Date = Date()) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        f.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
         let suffix = String(UInt32.random(in: 0...0xff_ffff), radix: 16)
         return f.string(from: date) + "-" + String(repeating: "0", count: 6 - suffix.count) + suffix
     }
@@ -163,9 +167,10 @@ public struct SnapshotStore: Sendable {
     /// Whether `name` has the shape of a version directory name.
     public static func isVersionName(_ name: String) -> Bool {
         let u = Array(name.utf8)
-        guard u.count == 23, u[8] == UInt8(ascii: "T"), u[15] == UInt8(ascii: "Z"), u[16] == UInt8(ascii: "-") else { return false }
-        let digits = (0..<8).map { u[$0] } + (9..<15).map { u[$0] }
-        let hex = u[17...]
+        guard u.count == 27, u[8] == UInt8(ascii: "T"), u[15] == UInt8(ascii: "."), u[19] == UInt8(ascii: "Z"),
+              u[20] == UInt8(ascii: "-") else { return false }
+        let digits = u[0..<8] + u[9..<15] + u[16..<19]
+        let hex = u[21...]
         return digits.allSatisfy { (48...57).contains($0) } && hex.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }
