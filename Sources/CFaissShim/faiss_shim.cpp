@@ -100,10 +100,22 @@ int validate(const faiss::IndexIDMap2 *map) {
     return M2G_OK;
 }
 
-/// IVF indexes need a direct map to reconstruct by id; a hashtable one also supports removal.
-void enable_direct_map(m2g_index *ix) {
-    if (auto *ivf = as_ivf(ix))
-        if (ivf->direct_map.type != faiss::DirectMap::Hashtable) ivf->set_direct_map_type(faiss::DirectMap::Hashtable);
+/// IVF reconstruction by scanning the inverted lists for an internal id.
+/// (Faiss' hashtable direct map proved unreliable under concurrent use in
+/// Debian's 1.7.3 build; O(n) by-id lookups are acceptable here because the
+/// serving layer keeps its own vectors for queries by id.)
+bool ivf_reconstruct(const faiss::IndexIVF *ivf, int64_t internal, float *out) {
+    for (size_t l = 0; l < ivf->nlist; l++) {
+        size_t n = ivf->invlists->list_size(l);
+        if (n == 0) continue;
+        faiss::InvertedLists::ScopedIds ids(ivf->invlists, l);
+        for (size_t j = 0; j < n; j++)
+            if (ids[j] == internal) {
+                ivf->reconstruct_from_offset((int64_t)l, (int64_t)j, out);
+                return true;
+            }
+    }
+    return false;
 }
 
 struct BufferReader : faiss::IOReader {
@@ -132,9 +144,7 @@ int wrap_loaded(faiss::Index *loaded, m2g_index **out) {
         delete map;
         return rc;
     }
-    auto *ix = new m2g_index{map};
-    enable_direct_map(ix);
-    *out = ix;
+    *out = new m2g_index{map};
     return M2G_OK;
 }
 
@@ -154,9 +164,7 @@ int m2g_index_create(const char *factory, int32_t dimension, m2g_index **out) {
         faiss::Index *base = faiss::index_factory(dimension, spec.c_str(), faiss::METRIC_INNER_PRODUCT);
         auto *map = new faiss::IndexIDMap2(base);
         map->own_fields = true;
-        auto *ix = new m2g_index{map};
-        enable_direct_map(ix);
-        *out = ix;
+        *out = new m2g_index{map};
         return M2G_OK;
     });
 }
@@ -281,6 +289,10 @@ int m2g_index_reconstruct(const m2g_index *index, int64_t id, float *out) {
         if (!index || !out) return fail(M2G_EINVAL, "null argument");
         auto it = index->map->rev_map.find(id);
         if (it == index->map->rev_map.end()) return fail(M2G_ENOTFOUND, "id " + std::to_string(id) + " is not in the index");
+        if (auto *ivf = as_ivf(index)) {
+            if (!ivf_reconstruct(ivf, it->second, out)) return fail(M2G_ENOTFOUND, "id " + std::to_string(id) + " is not in the inverted lists");
+            return M2G_OK;
+        }
         inner(index)->reconstruct(it->second, out);
         return M2G_OK;
     });
@@ -298,7 +310,10 @@ int m2g_index_ids(const m2g_index *index, int64_t *out) {
 int m2g_index_remove_ids(m2g_index *index, int64_t n, const int64_t *ids, int64_t *removed) {
     return guarded([&]() -> int {
         if (!index || n < 0 || (n > 0 && !ids)) return fail(M2G_EINVAL, "bad arguments to remove");
-        if (as_hnsw(index)) return fail(M2G_EUNSUPPORTED, "HNSW indexes do not support removal; rebuild instead");
+        // IndexIDMap2 compacts its id map after removal, which is only right for
+        // indexes that renumber their vectors on removal (the flat ones).
+        if (!dynamic_cast<faiss::IndexFlat *>(inner(index)))
+            return fail(M2G_EUNSUPPORTED, "only Flat indexes support removal; rebuild HNSW and IVF indexes instead");
         faiss::IDSelectorArray sel((size_t)n, ids);
         size_t r = index->map->remove_ids(sel);
         if (removed) *removed = (int64_t)r;
