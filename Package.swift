@@ -71,6 +71,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
+        .executableTarget(
+            name: "SnapshotBenchmark",
+            dependencies: ["Snapshot", "M2GRLCore"],
+            path: "Benchmarks/export/SnapshotBenchmark"
+        ),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),

@@ -32,10 +32,15 @@ struct ExportCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let configuration = try config.map { try ExportConfiguration.load(from: URL(fileURLWithPath: $0)) } ?? ExportConfiguration()
-        let model = try ModelBundle.read(from: URL(fileURLWithPath: bundle))
-        let store = SnapshotStore(root: URL(fileURLWithPath: snapshots))
         let quiet = self.quiet
+        let configuration = try config.map { try ExportConfiguration.load(from: URL(fileURLWithPath: $0)) } ?? ExportConfiguration()
+        let readStart = Date()
+        let model = try ModelBundle.read(from: URL(fileURLWithPath: bundle))
+        if !quiet {
+            let line = String(format: "read bundle %@: %d tables, %d items in %.2f s\n", bundle, model.tables.count, model.items.count, Date().timeIntervalSince(readStart))
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        let store = SnapshotStore(root: URL(fileURLWithPath: snapshots))
         let version = try store.publish(model, configuration: configuration, keep: keep) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }

@@ -31,6 +31,9 @@ public struct ExportConfiguration: Sendable, Equatable {
     public var trainingPointsPerList: Int = 64
     /// Seed for query and training samples.
     public var seed: UInt64 = 20_200_823
+    /// OpenMP threads for training and adding (0: Faiss' default, one per core; 1 by default: the
+    /// daily rebuild shares the cores with the server, and oversubscribed OpenMP spins).
+    public var threads: Int = 1
     /// Vectors added per step (the progress line reports after each).
     public var addBatchSize: Int = 50_000
     /// Per-view overrides by view name.
@@ -125,6 +128,7 @@ public struct ExportConfiguration: Sendable, Equatable {
             case "index.max_ef_search": c.maxEfSearch = try int(key, v, min: 1)
             case "index.max_nprobe": c.maxNprobe = try int(key, v, min: 1)
             case "index.training_points_per_list": c.trainingPointsPerList = try int(key, v, min: 39)
+            case "index.threads": c.threads = try int(key, v)
             case "index.add_batch_size": c.addBatchSize = try int(key, v, min: 1)
             case "seed": c.seed = UInt64(try int(key, v))
             default: throw SnapshotError(.invalidConfiguration, "\(source): unknown key '\(key)'")

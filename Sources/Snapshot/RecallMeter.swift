@@ -24,7 +24,14 @@ struct RecallMeter {
     /// Per query, the exact k-th best score.
     private let thresholds: [Float]
 
-    init(table: EmbeddingTable, keyMap: ViewKeyMap, queries n: Int, k requestedK: Int, seed: UInt64) throws(SnapshotError) {
+    /// The exact index and its results, kept so measuring that same index costs no second search.
+    private let exactIndex: VectorIndex
+    private let exactResult: SearchResult
+
+    /// - Parameter exact: an exact (`Flat`) index over the table, when the caller has one;
+    ///   otherwise one is built here.
+    init(table: EmbeddingTable, keyMap: ViewKeyMap, queries n: Int, k requestedK: Int, seed: UInt64,
+         exact: VectorIndex? = nil) throws(SnapshotError) {
         self.table = table
         self.keyMap = keyMap
         let rows = SampleRows.pick(min(n, table.count), of: table.count, seed: seed ^ 0x5eed)
@@ -32,10 +39,21 @@ struct RecallMeter {
         queryCount = rows.count
         let k = min(requestedK, table.count), count = rows.count
         self.k = k
+        // One OpenMP thread for the recall searches: Faiss' blocked Flat search opens a parallel
+        // region per database block, and on a busy 2-core machine 2 threads were 5–8× slower
+        // than 1 (22 s vs 2.8 s for 1,000 queries over 1M × 64; see Benchmarks/export).
+        let threads = VectorIndex.openMPThreads
+        VectorIndex.setOpenMPThreads(1)
+        defer { VectorIndex.setOpenMPThreads(threads) }
         do {
-            let exact = try VectorIndex(factory: "Flat", dimension: table.dimension)
-            try exact.add(table.values, ids: keyMap.keys)
-            let result = try exact.search(self.queries, k: k)
+            let index: VectorIndex
+            if let exact { index = exact } else {
+                index = try VectorIndex(factory: "Flat", dimension: table.dimension)
+                try index.add(table.values, ids: keyMap.keys)
+            }
+            let result = try index.search(self.queries, k: k)
+            exactIndex = index
+            exactResult = result
             thresholds = (0..<count).map { q in result.scores[q * result.k + k - 1] }
         } catch {
             throw SnapshotError(.index, "view \(table.name): exact search for recall failed: \(error.message)")
@@ -44,8 +62,11 @@ struct RecallMeter {
 
     /// Recall@k of `index` searched with `parameters`.
     func measure(_ index: VectorIndex, parameters: SearchParameters) throws(SnapshotError) -> RecallMeasurement {
+        let threads = VectorIndex.openMPThreads
+        VectorIndex.setOpenMPThreads(1)
+        defer { VectorIndex.setOpenMPThreads(threads) }
         let result: SearchResult
-        do { result = try index.search(queries, k: k, parameters: parameters) } catch {
+        do { result = index === exactIndex ? exactResult : try index.search(queries, k: k, parameters: parameters) } catch {
             throw SnapshotError(.index, "view \(table.name): search for recall failed: \(error.message)")
         }
         var hits = 0

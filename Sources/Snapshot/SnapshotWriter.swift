@@ -32,6 +32,7 @@ public struct SnapshotWriter: Sendable {
         for table in bundle.tables {
             let plan = configuration.plan(view: table.name, count: table.count)
             let built = try ViewIndexBuilder.build(table, plan: plan, configuration: configuration, progress: progress)
+            let writeStart = Date()
             let indexFile = "views/\(table.name).faiss", idsFile = "views/\(table.name).ids"
             let indexURL = directory.appendingPathComponent(indexFile)
             do { try built.index.save(to: indexURL) } catch {
@@ -52,10 +53,12 @@ public struct SnapshotWriter: Sendable {
                 ids: .init(file: idsFile, bytes: idsData.count, sha256: idsSHA),
                 recall: built.recall.recall, recallK: built.recall.k, recallQueries: built.recall.queries,
                 buildSeconds: built.buildSeconds))
+            progress("export \(table.name): index and ids written, fsynced and checksummed in \(ViewIndexBuilder.fmt(Date().timeIntervalSince(writeStart))) s")
             checkpoint(.viewWritten)
         }
         try DurableFiles.fsyncPath(viewsDir)
 
+        let itemsStart = Date()
         let itemsURL = directory.appendingPathComponent("items.tsv")
         do { try ItemMetadataFile.write(bundle.items, to: itemsURL) } catch {
             throw SnapshotError(.io, "cannot write items.tsv: \(error)")
@@ -75,6 +78,7 @@ public struct SnapshotWriter: Sendable {
             }
             try DurableFiles.fsyncPath(dir)
         }
+        progress("export: \(bundle.items.count) items and \(attachments.count) attachments written in \(ViewIndexBuilder.fmt(Date().timeIntervalSince(itemsStart))) s")
         checkpoint(.itemsWritten)
 
         let manifest = SnapshotManifest(
