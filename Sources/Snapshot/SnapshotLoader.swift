@@ -1,5 +1,6 @@
 import Foundation
 import M2GRLCore
+import Synchronization
 import VectorIndex
 
 /// Reads a snapshot directory into a `LoadedSnapshot`, verifying it on the way.
@@ -42,17 +43,32 @@ public struct SnapshotLoader: Sendable {
     /// Loads and verifies the snapshot in `directory`.
     public func load(from directory: URL) throws(SnapshotError) -> LoadedSnapshot {
         let manifest = try Self.readManifest(in: directory)
+        // Item metadata loads on a second thread while the views load here.
+        let itemsResult = Mutex<Result<[ItemMetadata], SnapshotError>?>(nil)
+        let itemsDone = DispatchGroup()
+        itemsDone.enter()
+        let verify = verifyChecksums
+        DispatchQueue.global().async {
+            let r = Result { () throws(SnapshotError) -> [ItemMetadata] in
+                let url = try SnapshotLoader(verifyChecksums: verify).verifiedFile(manifest.items, in: directory, what: "item metadata")
+                return try LineTable.items(at: url)
+            }
+            itemsResult.withLock { $0 = r }
+            itemsDone.leave()
+        }
         var names = Set<String>()
         var views: [ServedView] = []
-        for entry in manifest.views {
-            guard names.insert(entry.name).inserted else { throw SnapshotError(.inconsistent, "view \(entry.name) is listed twice") }
-            views.append(try loadView(entry, in: directory))
+        do throws(SnapshotError) {
+            for entry in manifest.views {
+                guard names.insert(entry.name).inserted else { throw SnapshotError(.inconsistent, "view \(entry.name) is listed twice") }
+                views.append(try loadView(entry, in: directory))
+            }
+        } catch {
+            itemsDone.wait()
+            throw error
         }
-        let itemsURL = try verifiedFile(manifest.items, in: directory, what: "item metadata")
-        let items: [ItemMetadata]
-        do { items = try ItemMetadataFile.read(from: itemsURL) } catch {
-            throw SnapshotError(.inconsistent, "items.tsv: \(error)")
-        }
+        itemsDone.wait()
+        let items = try itemsResult.withLock { $0! }.get()
         guard items.count == manifest.itemCount else {
             throw SnapshotError(.inconsistent, "items.tsv holds \(items.count) items, the manifest says \(manifest.itemCount)")
         }
@@ -88,9 +104,7 @@ public struct SnapshotLoader: Sendable {
             throw SnapshotError(.inconsistent, "view \(entry.name): index holds \(index.count) vectors, manifest says \(entry.count)")
         }
         let idsURL = try verifiedFile(entry.ids, in: directory, what: "view \(entry.name) ids")
-        guard let idsData = FileManager.default.contents(atPath: idsURL.path) else { throw SnapshotError(.missingFile, "cannot read \(idsURL.path)") }
-        var ids = String(decoding: idsData, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if ids.last == "" { ids.removeLast() }
+        let ids = try LineTable.lines(of: idsURL)
         guard ids.count == entry.count else {
             throw SnapshotError(.inconsistent, "view \(entry.name): \(entry.ids.file) holds \(ids.count) ids, manifest says \(entry.count)")
         }

@@ -51,3 +51,21 @@ import Testing
         #expect(ExportConfiguration.defaultListCount(10_000_000) == 4096)
     }
 }
+
+@Suite struct ViewKeyMapTests {
+    @Test func numericIDsAreTheirOwnKeys() {
+        let m = ViewKeyMap(externalIDs: ["10", "3", "007"])
+        #expect(m.numeric && m.keys == [10, 3, 7])
+        #expect(m.key(forExternalID: "007") == 7)
+        #expect(m.key(forExternalID: "7") == nil)
+        #expect(m.key(forExternalID: "11") == nil && m.key(forExternalID: "x") == nil)
+        #expect(m.externalID(forKey: 3) == "3" && m.row(forKey: 10) == 0 && m.externalID(forKey: 4) == nil)
+    }
+
+    @Test(arguments: [["a", "1"], ["1", "01"], ["5", "5x"]])
+    func otherwiseRowNumbers(ids: [String]) {
+        let m = ViewKeyMap(externalIDs: ids)
+        #expect(!m.numeric && m.keys == [0, 1])
+        #expect(m.key(forExternalID: ids[1]) == 1 && m.externalID(forKey: 0) == ids[0])
+    }
+}

@@ -157,3 +157,24 @@ import VectorIndex
         #expect(try store.list().isEmpty)
     }
 }
+
+@Suite struct ItemMetadataRoundTripTests {
+    /// The loader's byte-level items reader agrees with `ItemMetadataFile` on awkward content.
+    @Test func unicodeEmptyAttributesAndCleanedSeparators() throws {
+        let root = TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let items = [
+            ItemMetadata(id: "1", displayName: "Amélie (2001) — 東京", attributes: ["genre": "Comedy|Romance"]),
+            ItemMetadata(id: "2", displayName: "", attributes: [:]),
+            ItemMetadata(id: "3", displayName: "Tab\there", attributes: ["shop": "s1", "genre": ""]),
+        ]
+        let table = TestSupport.clusteredTable(name: "item", count: 3, dimension: 4)
+        let store = SnapshotStore(root: root)
+        try store.publish(ModelBundle(tables: [table], items: items))
+        let loaded = try store.loadCurrent().items
+        let reference = try ItemMetadataFile.read(from: root.appendingPathComponent("current/items.tsv"))
+        #expect(loaded == reference)
+        #expect(loaded[0] == items[0] && loaded[1] == items[1])
+        #expect(loaded[2].displayName == "Tab here" && loaded[2].attributes == ["shop": "s1"])
+    }
+}

@@ -62,6 +62,27 @@ case "load":
         print(String(format: "loaded %@: %d views, %d vectors, %d items in %.2f s", snap.version, snap.views.count, vectors, snap.items.count, s))
     } catch { fail("\(error)") }
 
+case "phases":
+    // Times the parts of a load separately: item metadata, ids + key map, checksum.
+    let dir = URL(fileURLWithPath: args[2])
+    var t = Date()
+    func lap(_ what: String) { print(String(format: "%@: %.2f s", what, Date().timeIntervalSince(t))); t = Date() }
+    do {
+        let m = try SnapshotLoader.readManifest(in: dir)
+        lap("manifest")
+        let items = try ItemMetadataFile.read(from: dir.appendingPathComponent(m.items.file))
+        lap("items.tsv (\(items.count))")
+        for v in m.views {
+            let ids = try String(contentsOf: dir.appendingPathComponent(v.ids.file), encoding: .utf8).split(separator: "\n").map(String.init)
+            lap("\(v.name) ids split")
+            let map = ViewKeyMap(externalIDs: ids)
+            lap("\(v.name) key map (\(map.count))")
+            let data = try Data(contentsOf: dir.appendingPathComponent(v.index.file), options: .alwaysMapped)
+            _ = data.withUnsafeBytes { SHA256.hash($0) }
+            lap("\(v.name) sha256")
+        }
+    } catch { fail("\(error)") }
+
 case "ml100k":
     // A stand-in until the trainer's bundles land: item vectors are a random Gaussian
     // projection (64 dims) of each movie's column of the user × movie matrix of ratings ≥ 3,
