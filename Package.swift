@@ -77,6 +77,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
+        .executableTarget(
+            name: "SnapshotBenchmark",
+            dependencies: ["Snapshot", "M2GRLCore"],
+            path: "Benchmarks/export/SnapshotBenchmark"
+        ),
 
         // MARK: Benchmarks
         .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
@@ -85,6 +90,7 @@ let package = Package(
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
         .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "M2GRLCore", "VectorIndex"]),
     ],
     cxxLanguageStandard: .cxx17
 )
