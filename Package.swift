@@ -85,12 +85,23 @@ let package = Package(
 
         // MARK: Benchmarks
         .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
+        .executableTarget(
+            name: "rpc-latency",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/RPCLatency"
+        ),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
         .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "M2GRLCore", "VectorIndex"]),
+        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
+        .testTarget(
+            name: "RPCServerTests",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )
