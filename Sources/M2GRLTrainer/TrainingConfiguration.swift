@@ -45,6 +45,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var minVariance = 0.05
     public var staticItemWeight = 0.05
     public var staticOtherWeight = 1.0
+    /// Adam step size of the log-variances `s_t` (SGD mode; with Adam they share `optimizer.learning_rate`).
+    public var weightLearningRate = 0.01
     // [optimizer]
     public var optimizer = Optimizer.adam
     public var learningRate = 0.01
@@ -77,7 +79,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         "model.dimension",
         "skipgram.window", "skipgram.dynamic_window", "skipgram.negatives", "skipgram.noise", "skipgram.noise_power",
         "skipgram.views", "alignment.enabled", "alignment.negatives",
-        "weighting.mode", "weighting.min_variance", "weighting.static_item_weight", "weighting.static_other_weight",
+        "weighting.mode", "weighting.min_variance", "weighting.static_item_weight", "weighting.static_other_weight", "weighting.learning_rate",
         "optimizer.kind", "optimizer.learning_rate", "optimizer.min_learning_rate_fraction", "optimizer.clip_norm",
         "optimizer.beta1", "optimizer.beta2", "optimizer.epsilon", "optimizer.batch_size",
         "training.epochs", "training.threads", "training.seed",
@@ -122,6 +124,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case "weighting.min_variance": minVariance = try double()
         case "weighting.static_item_weight": staticItemWeight = try double()
         case "weighting.static_other_weight": staticOtherWeight = try double()
+        case "weighting.learning_rate": weightLearningRate = try double()
         case "optimizer.kind": optimizer = try choice(Optimizer.self)
         case "optimizer.learning_rate": learningRate = try double()
         case "optimizer.min_learning_rate_fraction": minLearningRateFraction = try double()
@@ -176,7 +179,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "skipgram.views": "[" + views.map { "\"\($0)\"" }.joined(separator: ", ") + "]",
             "alignment.enabled": "\(alignment)", "alignment.negatives": "\(alignmentNegatives)",
             "weighting.mode": weighting.rawValue, "weighting.min_variance": "\(minVariance)",
-            "weighting.static_item_weight": "\(staticItemWeight)", "weighting.static_other_weight": "\(staticOtherWeight)",
+            "weighting.static_item_weight": "\(staticItemWeight)", "weighting.static_other_weight": "\(staticOtherWeight)", "weighting.learning_rate": "\(weightLearningRate)",
             "optimizer.kind": optimizer.rawValue, "optimizer.learning_rate": "\(learningRate)",
             "optimizer.min_learning_rate_fraction": "\(minLearningRateFraction)", "optimizer.clip_norm": "\(clipNorm)",
             "optimizer.beta1": "\(beta1)", "optimizer.beta2": "\(beta2)", "optimizer.epsilon": "\(epsilon)",

@@ -48,7 +48,7 @@ final class TrainingWorker: @unchecked Sendable {
         weights = TaskWeights(config: config, names: plan.names)
         adam = AdamUpdater(learningRate: Float(config.learningRate), beta1: Float(config.beta1),
                            beta2: Float(config.beta2), epsilon: Float(config.epsilon))
-        weightAdam = AdamUpdater(learningRate: 0.01, beta1: Float(config.beta1), beta2: Float(config.beta2), epsilon: Float(config.epsilon))
+        weightAdam = AdamUpdater(learningRate: Float(config.weightLearningRate), beta1: Float(config.beta1), beta2: Float(config.beta2), epsilon: Float(config.epsilon))
         accumulating = config.optimizer == .adam ? AccumulatingSink(parameters: parameters) : nil
         direct = DirectSink(parameters: parameters)
         let d = parameters.dimension
