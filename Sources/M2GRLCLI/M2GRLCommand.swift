@@ -6,6 +6,7 @@ public struct M2GRLCommand: ParsableCommand {
         commandName: "m2grl",
         abstract: "Multi-view item embeddings (M2GRL): prepare, train, export, serve, query.",
         subcommands: [
+            IndexDemoCommand.self,
         ]
     )
 
