@@ -191,13 +191,18 @@ public struct TrainingConfiguration: Sendable, Equatable {
         ]
     }
 
-    /// Reads a configuration from the TOML subset of `Config/train.toml`, starting from the defaults.
-    public static func parse(toml text: String) throws -> TrainingConfiguration {
+    /// Reads a configuration from TOML (`Config/train.toml`), starting from the defaults.
+    public static func parse(toml text: String, source: String = "train.toml") throws -> TrainingConfiguration {
+        let doc: TOMLDocument
+        do { doc = try TOMLDocument(parsing: text, source: source) } catch {
+            throw TrainerError(.invalidConfiguration, "\(error)")
+        }
         var config = TrainingConfiguration()
-        for (key, value) in try ConfigFileParser.parse(text) { try config.set(key, value) }
+        for key in doc.values.keys.sorted() { try config.set(key, doc.values[key]!.description) }
         try config.validate()
         return config
     }
 }
 
 import Foundation
+import M2GRLCore
