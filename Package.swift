@@ -72,6 +72,9 @@ let package = Package(
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
 
+        // MARK: Benchmarks
+        .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
+
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
