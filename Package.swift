@@ -74,6 +74,7 @@ let package = Package(
 
         // MARK: Benchmarks
         .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
+        .executableTarget(name: "trainer-bench", dependencies: ["M2GRLTrainer", "M2GRLData"], path: "Benchmarks/trainer/Swift"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),

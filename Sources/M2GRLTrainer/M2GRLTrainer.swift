@@ -51,6 +51,7 @@ public final class M2GRLTrainer: Sendable {
         let perEpoch = corpus.units.count
         let totalUnits = perEpoch * config.epochs
         var sinceBest = 0
+        let initFresh = startEpoch == 0 && options.warmStart == nil
         var interrupted = false
         var stoppedEarly = false
         let runStart = Date()
@@ -70,7 +71,8 @@ public final class M2GRLTrainer: Sendable {
                     let lo = min(t * shard, perEpoch), hi = min(lo + shard, perEpoch)
                     var rng = Xoshiro256(seed: config.seed, stream: 4, UInt64(epoch), UInt64(t))
                     workers[t].run(units: buf, range: lo..<hi, epoch: epoch, rng: &rng, progressBase: epoch * perEpoch,
-                                   totalUnits: totalUnits, threads: threads, shouldStop: stop) { n, report in
+                                   totalUnits: totalUnits, threads: threads,
+                                   initFromLoss: config.weightInitFromLoss && t == 0 && initFresh, shouldStop: stop) { n, report in
                         let done = examplesDone.add(n, ordering: .relaxed).newValue
                         guard t == 0, let report else { return }
                         if report.step % logEvery == 0 { log?.record(report, names: self.plan.names) }

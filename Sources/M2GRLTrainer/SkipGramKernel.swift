@@ -28,8 +28,13 @@ public enum SkipGramKernel {
             let f = VectorMath.dot(vIn, vOut, d)
             let g = FastSigmoid.sigmoid(f) - label
             loss += label > 0 ? FastSigmoid.softplus(-f) : FastSigmoid.softplus(f)
-            VectorMath.axpy(g, vOut, scratch, d)
-            VectorMath.axpy(coef * g, vIn, sink.output(view, target), d)
+            let dst = sink.output(view, target)
+            if dst == vOut {  // SGD: the gradient goes straight into the row; one fused pass
+                VectorMath.accumulateAndUpdate(g, vOut, into: scratch, coef * g, vIn, d)
+            } else {
+                VectorMath.axpy(g, vOut, scratch, d)
+                VectorMath.axpy(coef * g, vIn, dst, d)
+            }
         }
         VectorMath.axpy(coef, scratch, sink.input(view, center), d)
         return loss

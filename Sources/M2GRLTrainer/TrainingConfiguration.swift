@@ -47,6 +47,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var staticOtherWeight = 1.0
     /// Adam step size of the log-variances `s_t` (SGD mode; with Adam they share `optimizer.learning_rate`).
     public var weightLearningRate = 0.01
+    /// Start each `s_t` at the log of the task's first batch-mean loss (the fixed point of
+    /// `∂L/∂s_t = 0`) instead of 0, so early steps are not dominated by the task with the largest loss.
+    public var weightInitFromLoss = false
     // [optimizer]
     public var optimizer = Optimizer.adam
     public var learningRate = 0.01
@@ -79,7 +82,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         "model.dimension",
         "skipgram.window", "skipgram.dynamic_window", "skipgram.negatives", "skipgram.noise", "skipgram.noise_power",
         "skipgram.views", "alignment.enabled", "alignment.negatives",
-        "weighting.mode", "weighting.min_variance", "weighting.static_item_weight", "weighting.static_other_weight", "weighting.learning_rate",
+        "weighting.mode", "weighting.min_variance", "weighting.static_item_weight", "weighting.static_other_weight", "weighting.learning_rate", "weighting.init_from_loss",
         "optimizer.kind", "optimizer.learning_rate", "optimizer.min_learning_rate_fraction", "optimizer.clip_norm",
         "optimizer.beta1", "optimizer.beta2", "optimizer.epsilon", "optimizer.batch_size",
         "training.epochs", "training.threads", "training.seed",
@@ -125,6 +128,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case "weighting.static_item_weight": staticItemWeight = try double()
         case "weighting.static_other_weight": staticOtherWeight = try double()
         case "weighting.learning_rate": weightLearningRate = try double()
+        case "weighting.init_from_loss": weightInitFromLoss = try bool()
         case "optimizer.kind": optimizer = try choice(Optimizer.self)
         case "optimizer.learning_rate": learningRate = try double()
         case "optimizer.min_learning_rate_fraction": minLearningRateFraction = try double()
@@ -180,6 +184,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "alignment.enabled": "\(alignment)", "alignment.negatives": "\(alignmentNegatives)",
             "weighting.mode": weighting.rawValue, "weighting.min_variance": "\(minVariance)",
             "weighting.static_item_weight": "\(staticItemWeight)", "weighting.static_other_weight": "\(staticOtherWeight)", "weighting.learning_rate": "\(weightLearningRate)",
+            "weighting.init_from_loss": "\(weightInitFromLoss)",
             "optimizer.kind": optimizer.rawValue, "optimizer.learning_rate": "\(learningRate)",
             "optimizer.min_learning_rate_fraction": "\(minLearningRateFraction)", "optimizer.clip_norm": "\(clipNorm)",
             "optimizer.beta1": "\(beta1)", "optimizer.beta2": "\(beta2)", "optimizer.epsilon": "\(epsilon)",

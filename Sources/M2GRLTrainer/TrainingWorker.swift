@@ -38,6 +38,8 @@ final class TrainingWorker: @unchecked Sendable {
     var epochLoss: [Double]
     var epochExamples: [Int]
     var sGradient: [Float]
+    /// Dataset view of each intra task.
+    let taskView: [Int]
 
     init(parameters: ModelParameters, corpus: TrainingCorpus, plan: TaskPlan, config: TrainingConfiguration, steps: Int) {
         self.parameters = parameters
@@ -61,6 +63,7 @@ final class TrainingWorker: @unchecked Sendable {
         epochLoss = Array(repeating: 0, count: plan.count)
         epochExamples = Array(repeating: 0, count: plan.count)
         sGradient = Array(repeating: 0, count: plan.count)
+        taskView = plan.intra.map(\.view)
     }
 
     deinit { scratch.deallocate(); negatives.deallocate() }
@@ -72,7 +75,7 @@ final class TrainingWorker: @unchecked Sendable {
     ///   - threads: number of workers sharing the epoch (each sees ≈ 1/threads of it).
     ///   - onBatch: called after every batch with the number of positive examples it held.
     func run(units: SharedBuffer<UInt64>, range: Range<Int>, epoch: Int, rng: inout Xoshiro256,
-             progressBase: Int, totalUnits: Int, threads: Int,
+             progressBase: Int, totalUnits: Int, threads: Int, initFromLoss: Bool,
              shouldStop: () -> Bool, onBatch: (Int, BatchReport?) -> Void) {
         let d = parameters.dimension
         let intraCount = plan.intra.count
@@ -94,7 +97,7 @@ final class TrainingWorker: @unchecked Sendable {
                 if t < intraCount {
                     let p = Int(u & 0xFF_FFFF_FFFF)
                     let b = config.dynamicWindow ? 1 + rng.below(window) : window
-                    let bd = corpus.bounds[plan.intra[t].view][p]
+                    let bd = corpus.bounds[taskView[t]][p]
                     let lo = Int(bd >> 32), hi = Int(bd & 0xFFFF_FFFF)
                     let c = min(hi - 1, p + b) - max(lo, p - b)
                     windows.append(Int32(b))
@@ -132,6 +135,9 @@ final class TrainingWorker: @unchecked Sendable {
                 epochExamples[t] += taskExamples[t]
             }
             for t in 0..<plan.count where taskExamples[t] == 0 { sGradient[t] = 0 }
+            if steps == 0, initFromLoss, weights.mode == .adaptive {
+                for t in 0..<plan.count where taskExamples[t] > 0 && meanLoss[t] > 0 { sPtr[t] = log(meanLoss[t]); sGradient[t] = 0 }
+            }
             steps += 1
             if let sink = accumulating { applyAdam(sink) } else if weights.mode == .adaptive {
                 sGradient.withUnsafeBufferPointer { g in
@@ -167,13 +173,14 @@ final class TrainingWorker: @unchecked Sendable {
                                           rng: inout Xoshiro256, sink: inout S, dimension d: Int) {
         let intraCount = plan.intra.count
         let k = config.negatives, ka = config.alignmentNegatives
+        let negatives = self.negatives, scratch = self.scratch
         for i in start..<end {
             let u = units[i]
             let t = Int(u >> 40)
             let idx = Int(u & 0xFF_FFFF_FFFF)
             let coef = coefs[t]
             if t < intraCount {
-                let view = plan.intra[t].view
+                let view = taskView[t]
                 let tokens = corpus.tokens[view].pointer
                 let bd = corpus.bounds[view][idx]
                 let lo = Int(bd >> 32), hi = Int(bd & 0xFFFF_FFFF)

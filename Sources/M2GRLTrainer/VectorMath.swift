@@ -22,7 +22,10 @@ public enum VectorMath {
                 * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
             i += 16
         }
-        var s = (acc0 + acc1).sum()
+        let v16 = acc0 + acc1
+        let v8 = v16.lowHalf + v16.highHalf
+        let v4 = v8.lowHalf + v8.highHalf
+        var s = (v4.lowHalf + v4.highHalf).sum()
         while i < count { s += a[i] * b[i]; i += 1 }
         return s
     }
@@ -40,6 +43,24 @@ public enum VectorMath {
             i += 16
         }
         while i < count { y[i] += alpha * x[i]; i += 1 }
+    }
+
+    /// One pass over `v`: `acc[i] += a·v[i]`, then `v[i] += b·x[i]` (the SGNS output-row update fused
+    /// with the input-gradient accumulation, so each output row is loaded and stored once).
+    @inline(__always)
+    public static func accumulateAndUpdate(_ a: Float, _ v: UnsafeMutablePointer<Float>, into acc: UnsafeMutablePointer<Float>,
+                                           _ b: Float, _ x: UnsafePointer<Float>, _ count: Int) {
+        var i = 0
+        let rv = UnsafeMutableRawPointer(v), racc = UnsafeMutableRawPointer(acc), rx = UnsafeRawPointer(x)
+        let va = SIMD16<Float>(repeating: a), vb = SIMD16<Float>(repeating: b)
+        while i + 16 <= count {
+            let o = i * 4
+            let vv = rv.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+            racc.storeBytes(of: racc.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self) + va * vv, toByteOffset: o, as: SIMD16<Float>.self)
+            rv.storeBytes(of: vv + vb * rx.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self), toByteOffset: o, as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count { acc[i] += a * v[i]; v[i] += b * x[i]; i += 1 }
     }
 
     /// `y[i] = 0`.
