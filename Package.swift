@@ -91,6 +91,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/RPCLatency"
         ),
+        .executableTarget(name: "trainer-bench", dependencies: ["M2GRLTrainer", "M2GRLData"], path: "Benchmarks/trainer/Swift"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
@@ -102,6 +103,7 @@ let package = Package(
             name: "RPCServerTests",
             dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
         ),
+        .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
     ],
     cxxLanguageStandard: .cxx17
 )
