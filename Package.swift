@@ -77,25 +77,33 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
+        .executableTarget(
+            name: "SnapshotBenchmark",
+            dependencies: ["Snapshot", "M2GRLCore"],
+            path: "Benchmarks/export/SnapshotBenchmark"
+        ),
 
         // MARK: Benchmarks
+        .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
         .executableTarget(
             name: "rpc-latency",
             dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/RPCLatency"
         ),
-        .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
+        .executableTarget(name: "trainer-bench", dependencies: ["M2GRLTrainer", "M2GRLData"], path: "Benchmarks/trainer/Swift"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
+        .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "M2GRLCore", "VectorIndex"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(
             name: "RPCServerTests",
             dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
         ),
-        .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
+        .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -9,6 +9,7 @@ public struct M2GRLCommand: ParsableCommand {
             PrepareCommand.self,
             SynthCommand.self,
             IndexDemoCommand.self,
+            ExportCommand.self, InspectCommand.self, NeighborsCommand.self,
             QueryCommand.self,
         ]
     )

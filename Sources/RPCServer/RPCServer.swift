@@ -29,7 +29,7 @@ public final class RPCServer: Sendable {
     /// - Parameters:
     ///   - snapshot: served from the start.
     ///   - loader: loads a snapshot for RELOAD and SIGHUP (called on a background thread).
-    public init(configuration: ServerConfiguration, snapshot: LoadedSnapshot, loader: @escaping SnapshotLoader,
+    public init(configuration: ServerConfiguration, snapshot: LoadedSnapshot, loader: @escaping SnapshotProvider,
                 logger: Logger = Logger(label: "m2grl.server")) {
         self.configuration = configuration
         self.store = SnapshotSlot(initial: snapshot, loader: loader)

@@ -20,7 +20,7 @@ public enum ReloadTarget: Sendable, Equatable, CustomStringConvertible {
 
 /// Loads a snapshot for a reload target. The CLI passes one over `LoadedSnapshot`'s loader; tests
 /// pass in-memory snapshots.
-public typealias SnapshotLoader = @Sendable (ReloadTarget) throws -> LoadedSnapshot
+public typealias SnapshotProvider = @Sendable (ReloadTarget) throws -> LoadedSnapshot
 
 /// The snapshot being served, swapped atomically on reload.
 ///
@@ -35,9 +35,9 @@ final class SnapshotSlot: Sendable {
     private let current: Mutex<Current>
     /// Serialises loads so two reloads never race to swap.
     private let loadLock = Mutex<Void>(())
-    let loader: SnapshotLoader
+    let loader: SnapshotProvider
 
-    init(initial: LoadedSnapshot, loader: @escaping SnapshotLoader) {
+    init(initial: LoadedSnapshot, loader: @escaping SnapshotProvider) {
         current = Mutex(Current(snapshot: initial, loadedAtMillis: Self.nowMillis()))
         self.loader = loader
     }

@@ -67,7 +67,7 @@ enum Fixture {
 
     /// Starts a server on an ephemeral port.
     static func server(_ configuration: ServerConfiguration = Fixture.configuration(), snapshot: LoadedSnapshot,
-                       loader: @escaping SnapshotLoader = { _ in throw ServerError(.snapshot, "no loader in this test") }) throws -> RPCServer {
+                       loader: @escaping SnapshotProvider = { _ in throw ServerError(.snapshot, "no loader in this test") }) throws -> RPCServer {
         let server = RPCServer(configuration: configuration, snapshot: snapshot, loader: loader, logger: quietLogger)
         try server.start()
         return server
