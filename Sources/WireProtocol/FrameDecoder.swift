@@ -2,8 +2,8 @@
 ///
 /// Feed it bytes as they arrive in any chunking (one byte at a time, many frames at once) and pull
 /// complete frames with `next()`. It validates each header as soon as its bytes are present — magic
-/// byte by byte, then version, then the announced body length against `maximumBodyLength` — *before*
-/// reserving room for the body, so a hostile length prefix costs nothing. After the first error
+/// byte by byte, then version, then the announced body length against `maximumBodyLength` — and
+/// never allocates for a body before its bytes arrive, so a hostile length prefix costs nothing. After the first error
 /// the decoder stays failed: the stream has lost framing.
 public struct FrameDecoder: Sendable {
     /// The largest body accepted, in bytes.
@@ -77,8 +77,8 @@ public struct FrameDecoder: Sendable {
             throw WireProtocolError(.frameTooLarge, "body of \(bodyLength) bytes exceeds the limit of \(maximumBodyLength)")
         }
         guard available >= FrameHeader.size + bodyLength else {
-            // Reserve once for the whole frame now that its length is known and acceptable.
-            buffer.reserveCapacity(readIndex + FrameHeader.size + bodyLength)
+            // No reservation for the announced body: memory grows with the bytes that actually
+            // arrive, so many connections announcing big frames and stalling cost little.
             return nil
         }
         let start = readIndex + FrameHeader.size
