@@ -3,8 +3,8 @@
 /// Feed it bytes as they arrive in any chunking (one byte at a time, many frames at once) and pull
 /// complete frames with `next()`. It validates each header as soon as its bytes are present — magic
 /// byte by byte, then version, then the announced body length against `maximumBodyLength` — and
-/// never allocates for a body before its bytes arrive, so a hostile length prefix costs nothing. After the first error
-/// the decoder stays failed: the stream has lost framing.
+/// never allocates for a body before its bytes arrive, so a hostile length prefix costs nothing.
+/// After the first error the decoder stays failed: the stream has lost framing.
 public struct FrameDecoder: Sendable {
     /// The largest body accepted, in bytes.
     public let maximumBodyLength: Int
