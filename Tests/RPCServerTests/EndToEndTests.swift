@@ -161,6 +161,14 @@ import WireProtocol
         #expect(oldClosed)
         #expect(try oldFrames.first?.decode(ErrorReply.self).code == .unsupportedVersion)
         old.close()
+        // HELLO offering only versions this server does not speak.
+        let future = try RawClient(port: server.port)
+        try future.send(Frame.encode(HelloRequest(minimumVersion: 2, maximumVersion: 3, clientName: "future"), requestID: 4))
+        let (futureFrames, futureClosed) = future.readUntilClosed(timeout: 3)
+        #expect(futureClosed)
+        #expect(futureFrames.first?.header.requestID == 4)
+        #expect(try futureFrames.first?.decode(ErrorReply.self).code == .unsupportedVersion)
+        future.close()
     }
 
     @Test func reloadNeedsTheTokenAndSwaps() throws {
