@@ -18,14 +18,25 @@ public struct DatasetBuilder {
     /// Builds the dataset of `split`, with its statistics.
     public func build(split: DatasetSplit, source: [String: String] = [:]) -> (dataset: PreparedDataset, stats: SplitStats) {
         let viewCount = log.attributeNames.count
-        var itemView = ViewAccumulator(name: "item", rawCount: log.itemCount)
-        var attributeViews = (0..<viewCount).map { ViewAccumulator(name: log.attributeNames[$0], rawCount: log.attributeValues[$0].count) }
-        var pairs: [[(item: Int32, attribute: Int32)]] = Array(repeating: [], count: viewCount)
-        var lengthCounts: [Int] = []  // sessions per length
-        var sessionCount = 0
-        var trainEvents = 0
+        // Split bounds first: their train sizes bound every buffer below.
         var bounds: [(trainEnd: Int, heldOutEnd: Int)] = []
         bounds.reserveCapacity(timelines.userCount)
+        var trainEvents = 0
+        timelines.times.withUnsafeBufferPointer { allTimes in
+            for u in 0..<timelines.userCount {
+                let b = split.bounds(times: UnsafeBufferPointer(rebasing: allTimes[timelines.starts[u]..<timelines.starts[u + 1]]))
+                bounds.append(b)
+                trainEvents += b.trainEnd
+            }
+        }
+        var itemView = ViewAccumulator(name: "item", rawCount: log.itemCount, expectedTokens: trainEvents)
+        var attributeViews = (0..<viewCount).map {
+            ViewAccumulator(name: log.attributeNames[$0], rawCount: log.attributeValues[$0].count, expectedTokens: trainEvents)
+        }
+        var pairs: [[(item: Int32, attribute: Int32)]] = Array(repeating: [], count: viewCount)
+        for v in 0..<viewCount { pairs[v].reserveCapacity(trainEvents) }
+        var lengthCounts: [Int] = []  // sessions per length
+        var sessionCount = 0
         var dedupedItems: [Int32] = []  // raw item ids of the current item sequence
 
         let timelineItems = timelines.items
@@ -34,9 +45,7 @@ public struct DatasetBuilder {
             for u in 0..<timelines.userCount {
                 let start = timelines.starts[u]
                 let times = UnsafeBufferPointer(rebasing: allTimes[start..<timelines.starts[u + 1]])
-                let b = split.bounds(times: times)
-                bounds.append(b)
-                trainEvents += b.trainEnd
+                let b = bounds[u]
                 // Sessions over the train part.
                 var sessionStart = 0
                 while sessionStart < b.trainEnd {
@@ -135,7 +144,7 @@ public struct DatasetBuilder {
         itemInfos.reserveCapacity(itemView.rawOfDense.count)
         for d in 1..<itemView.rawOfDense.count {
             let raw = itemView.rawOfDense[d]
-            let id = items.string(raw)
+            let id = views[0].vocabulary[d]
             let title = Int(raw) < log.itemTitles.count ? log.itemTitles[Int(raw)] : ""
             var attributes: [String: String] = [:]
             for v in 0..<viewCount {

@@ -52,6 +52,12 @@ public enum EventLogReader {
         var eventAppSession: [UInt64] = []
         var hasAppSessions: Bool?
         var events = 0
+        // Reserve for the likely event count (≥ 24 bytes a line) so the columns rarely move;
+        // untouched reserved pages cost address space, not memory.
+        let estimate = Int(min(totalBytes / 24, 1 << 31))
+        eventUser.reserveCapacity(estimate)
+        eventItem.reserveCapacity(estimate)
+        eventTime.reserveCapacity(estimate)
 
         for stream in streams {
             let file = stream.path

@@ -7,14 +7,20 @@ struct ViewAccumulator {
     var rawOfDense: [Int32] = [-1]
     var counts: [Int64] = [0]
     var sequences = SequenceSet()
-    var edges = EdgeCounter()
+    var edges: EdgeCounter
     var edgeOccurrences: Int64 = 0
     /// Scratch buffer for the current sequence.
     private var current: [Int32] = []
 
-    init(name: String, rawCount: Int) {
+    /// `rawCount` raw ids; `expectedTokens` sizes buffers (an upper bound on tokens and edges).
+    init(name: String, rawCount: Int, expectedTokens: Int) {
         self.name = name
         self.denseOfRaw = [Int32](repeating: 0, count: rawCount)
+        let expectedEdges = rawCount < 1 << 15 ? min(expectedTokens, rawCount * rawCount) : expectedTokens
+        self.edges = EdgeCounter(expected: expectedEdges)
+        sequences.tokens.reserveCapacity(expectedTokens)
+        rawOfDense.reserveCapacity(min(rawCount, expectedTokens) + 1)
+        counts.reserveCapacity(min(rawCount, expectedTokens) + 1)
     }
 
     /// The dense id of raw id `raw`, assigning the next one on first sight.
