@@ -32,7 +32,9 @@ let package = Package(
         .target(
             name: "CFaissShim",
             path: "Sources/CFaissShim",
-            cxxSettings: [.unsafeFlags(["-std=c++17", "-O2"])],
+            // Faiss headers include <omp.h>, which only GCC ships on Debian 12 (gcc 12);
+            // -idirafter keeps clang's own headers first.
+            cxxSettings: [.unsafeFlags(["-O2", "-idirafter", "/usr/lib/gcc/x86_64-linux-gnu/12/include"])],
             linkerSettings: faissLinker
         ),
         .systemLibrary(
@@ -75,6 +77,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
+
+        // MARK: Benchmarks
+        .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),

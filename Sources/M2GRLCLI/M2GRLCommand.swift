@@ -8,6 +8,7 @@ public struct M2GRLCommand: ParsableCommand {
         subcommands: [
             PrepareCommand.self,
             SynthCommand.self,
+            IndexDemoCommand.self,
         ]
     )
 

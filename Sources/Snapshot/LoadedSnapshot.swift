@@ -1,0 +1,40 @@
+import Foundation
+import M2GRLCore
+
+/// A snapshot in memory, ready to serve: named views and item metadata.
+///
+/// Immutable once built, so any number of threads may search it; a server
+/// swaps whole `LoadedSnapshot`s on reload and frees the old one when its last
+/// in-flight search releases it.
+public final class LoadedSnapshot: Sendable {
+    /// The snapshot version (directory name, e.g. "20261126T031000Z-3f9a1c").
+    public let version: String
+    /// Where it was loaded from, if from disk.
+    public let directory: URL?
+    /// Views by name.
+    public let views: [String: ServedView]
+    /// Item metadata in item-view row order.
+    public let items: [ItemMetadata]
+    private let itemRowByID: [String: Int]
+
+    public init(version: String, directory: URL? = nil, views: [ServedView], items: [ItemMetadata]) {
+        self.version = version
+        self.directory = directory
+        var byName: [String: ServedView] = [:]
+        for v in views { byName[v.name] = v }
+        self.views = byName
+        self.items = items
+        var rows: [String: Int] = [:]
+        for (i, it) in items.enumerated() { rows[it.id] = i }
+        itemRowByID = rows
+    }
+
+    /// The view with this name.
+    public func view(named name: String) -> ServedView? { views[name] }
+
+    /// View names, sorted.
+    public var viewNames: [String] { views.keys.sorted() }
+
+    /// Metadata of an item by external id.
+    public func item(externalID id: String) -> ItemMetadata? { itemRowByID[id].map { items[$0] } }
+}

@@ -1,1 +1,0 @@
-// `Snapshot` module (see docs/ARCHITECTURE.md).
