@@ -16,7 +16,7 @@ struct ViewAccumulator {
     init(name: String, rawCount: Int, expectedTokens: Int) {
         self.name = name
         self.denseOfRaw = [Int32](repeating: 0, count: rawCount)
-        let expectedEdges = rawCount < 1 << 15 ? min(expectedTokens, rawCount * rawCount) : expectedTokens
+        let expectedEdges = min(expectedTokens, rawCount * 32)
         self.edges = EdgeCounter(expected: expectedEdges)
         sequences.tokens.reserveCapacity(expectedTokens)
         rawOfDense.reserveCapacity(min(rawCount, expectedTokens) + 1)
