@@ -148,7 +148,8 @@ public struct DatasetBuilder {
             let title = Int(raw) < log.itemTitles.count ? log.itemTitles[Int(raw)] : ""
             var attributes: [String: String] = [:]
             for v in 0..<viewCount {
-                if let value = log.attributeValue(view: v, item: raw) { attributes[log.attributeNames[v]] = value }
+                let value = relations[v].attributeOfItem[d]
+                if value != 0 { attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(value)] }
             }
             itemInfos.append(ItemInfo(id: id, displayName: title.isEmpty ? id : title, attributes: attributes))
         }

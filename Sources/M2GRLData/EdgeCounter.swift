@@ -9,7 +9,7 @@ struct EdgeCounter {
     /// `expected` distinct edges fit without growing.
     init(expected: Int = 512) {
         var size = 1024
-        while size < expected * 2 && size < 1 << 30 { size <<= 1 }
+        while size * 3 < expected * 4 && size < 1 << 30 { size <<= 1 }  // load ≤ 0.75
         keys = [UInt64](repeating: Self.empty, count: size)
         counts = [Int64](repeating: 0, count: size)
         mask = size - 1
@@ -27,7 +27,7 @@ struct EdgeCounter {
                 keys[slot] = key
                 counts[slot] = 1
                 distinct += 1
-                if distinct * 2 > mask { grow() }
+                if distinct * 4 > (mask + 1) * 3 { grow() }
                 return
             }
             slot = (slot + 1) & mask
