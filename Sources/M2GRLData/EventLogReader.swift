@@ -35,6 +35,7 @@ public enum EventLogReader {
         guard !files.isEmpty else { throw DataError(.invalidArgument, "no input files") }
         let clock = ContinuousClock()
         let started = clock.now
+        let startedCPU = ProcessCPUTime.seconds()
         var report = InputReport()
         report.files = files
         let streams = try files.map { try InputByteStream(path: $0) }
@@ -222,6 +223,7 @@ public enum EventLogReader {
         log.report.users = users.count
         log.report.items = items.count
         log.report.seconds = (clock.now - started).seconds
+        log.report.cpuSeconds = ProcessCPUTime.seconds() - startedCPU
         options.progress?.finish(events: events, bytes: bytesBefore)
         return log
     }
