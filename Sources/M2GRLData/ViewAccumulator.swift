@@ -28,8 +28,16 @@ struct ViewAccumulator {
     mutating func dense(_ raw: Int32) -> Int32 {
         let d = denseOfRaw[Int(raw)]
         if d != 0 { return d }
-        let assigned = Int32(rawOfDense.count)
+        let assigned = newDense(raw)
         denseOfRaw[Int(raw)] = assigned
+        return assigned
+    }
+
+    /// Assigns the next dense id to `raw` without recording it in `denseOfRaw` (for callers that
+    /// keep their own raw → dense map).
+    @inline(__always)
+    mutating func newDense(_ raw: Int32) -> Int32 {
+        let assigned = Int32(rawOfDense.count)
         rawOfDense.append(raw)
         counts.append(0)
         return assigned
@@ -38,10 +46,13 @@ struct ViewAccumulator {
     /// Starts a new sequence.
     mutating func begin() { current.removeAll(keepingCapacity: true) }
 
-    /// Appends a raw token unless it repeats the previous one; returns its dense id.
+    /// Appends a raw token unless it repeats the previous one.
     @inline(__always)
-    mutating func push(_ raw: Int32) {
-        let d = dense(raw)
+    mutating func push(_ raw: Int32) { pushDense(dense(raw)) }
+
+    /// Appends a dense token unless it repeats the previous one.
+    @inline(__always)
+    mutating func pushDense(_ d: Int32) {
         if let last = current.last, last == d { return }
         current.append(d)
     }
