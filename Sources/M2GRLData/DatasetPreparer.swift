@@ -76,6 +76,7 @@ public enum DatasetPreparer {
             source["input"] = directory
             source["kind"] = "movielens"
         }
+        options.read.progress?.note("grouping \(log.count) events by user")
         let groupStartedCPU = ProcessCPUTime.seconds()
         let builder = DatasetBuilder(log: log, rules: options.rules)
         let groupCPUSeconds = ProcessCPUTime.seconds() - groupStartedCPU
@@ -88,10 +89,12 @@ public enum DatasetPreparer {
             throw DataError(.writeFailed, "\(options.output.path): \(error.localizedDescription)")
         }
         for split in options.splits {
+            options.read.progress?.note("building split \(split.name)")
             let buildStarted = clock.now, buildStartedCPU = ProcessCPUTime.seconds()
             var (dataset, splitStats) = builder.build(split: split, source: source)
             let writeStarted = clock.now, writeStartedCPU = ProcessCPUTime.seconds()
             let directory = options.output.appendingPathComponent(split.name)
+            options.read.progress?.note("writing \(directory.path)")
             try dataset.write(to: directory)
             splitStats.buildSeconds = (writeStarted - buildStarted).seconds
             splitStats.writeSeconds = (clock.now - writeStarted).seconds
