@@ -48,10 +48,11 @@ case "generate":
 case "sha256":
     guard let data = try? Data(contentsOf: URL(fileURLWithPath: args[2]), options: .alwaysMapped) else { fail("cannot read \(args[2])") }
     _ = data.withUnsafeBytes { SHA256.hash($0) }  // warm the page cache
-    let start = Date()
+    let start = Date(), cpuStart = clock()
     let digest = data.withUnsafeBytes { SHA256.hash($0) }
-    let s = Date().timeIntervalSince(start)
-    print(String(format: "sha256 %@ %.1f MB in %.3f s = %.0f MB/s", digest.hexString, Double(data.count) / 1e6, s, Double(data.count) / 1e6 / s))
+    let s = Date().timeIntervalSince(start), cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
+    print(String(format: "sha256 %@ %.1f MB in %.3f s wall (%.0f MB/s), %.3f s CPU (%.0f MB/s)", digest.hexString,
+                 Double(data.count) / 1e6, s, Double(data.count) / 1e6 / s, cpu, Double(data.count) / 1e6 / cpu))
 
 case "load":
     let start = Date()
