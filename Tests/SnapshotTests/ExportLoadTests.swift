@@ -178,3 +178,20 @@ import VectorIndex
         #expect(loaded[2].displayName == "Tab here" && loaded[2].attributes == ["shop": "s1"])
     }
 }
+
+@Suite struct SelectiveLoadTests {
+    @Test func loadsOnlyTheViewsAsked() throws {
+        let root = TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = SnapshotStore(root: root)
+        let version = try store.publish(TestSupport.bundle(items: 100, dimension: 8))
+        let dir = root.appendingPathComponent(version)
+        let one = try SnapshotLoader(includeItems: false, viewNames: ["category"]).load(from: dir)
+        #expect(one.viewNames == ["category"] && one.items.isEmpty)
+        #expect { try SnapshotLoader(viewNames: ["shop"]).load(from: dir) } throws: { ($0 as? SnapshotError)?.code == .notFound }
+        // A damaged view that is not asked for does not matter; asked for, it does.
+        try Data("junk".utf8).write(to: dir.appendingPathComponent("views/item.faiss"))
+        #expect(try SnapshotLoader(viewNames: ["category"]).load(from: dir).items.count == 100)
+        #expect { try SnapshotLoader(viewNames: ["item"]).load(from: dir) } throws: { ($0 as? SnapshotError)?.code == .truncated }
+    }
+}

@@ -2,7 +2,7 @@
 //
 //   SnapshotBenchmark generate OUT_DIR COUNT DIMENSION   write a clustered model bundle (one "item" view)
 //   SnapshotBenchmark sha256 FILE                        hash a file through a mapping and print MB/s
-//   SnapshotBenchmark load SNAPSHOT_DIR                  load + verify a snapshot and print seconds
+//   SnapshotBenchmark load SNAPSHOT_DIR [views-only]     load + verify a snapshot; print seconds and peak RSS
 //   SnapshotBenchmark ml100k DATA_DIR OUT_DIR            a demo bundle from MovieLens-100K (see below)
 import Foundation
 import M2GRLCore
@@ -56,11 +56,21 @@ case "sha256":
 
 case "load":
     let start = Date()
+    let viewsOnly = args.count > 3 && args[3] == "views-only"
     do {
-        let snap = try LoadedSnapshot.load(from: URL(fileURLWithPath: args[2]))
+        let snap = try SnapshotLoader(includeItems: !viewsOnly).load(from: URL(fileURLWithPath: args[2]))
         let s = Date().timeIntervalSince(start)
         let vectors = snap.views.values.map(\.count).reduce(0, +)
-        print(String(format: "loaded %@: %d views, %d vectors, %d items in %.2f s", snap.version, snap.views.count, vectors, snap.items.count, s))
+        let indexBytes = snap.manifest?.views.map(\.index.bytes).reduce(0, +) ?? 0
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        func kib(_ key: String) -> Double {
+            let line = status.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? ""
+            return Double(line.split(separator: " ").dropFirst().first.map(String.init) ?? "0") ?? 0
+        }
+        let peak = kib("VmHWM") * 1024, now = kib("VmRSS") * 1024
+        print(String(format: "loaded %@%@: %d views, %d vectors, %d items in %.2f s; peak RSS %.0f MB = %.2f x index files (%.0f MB), RSS after load %.0f MB",
+                     snap.version, viewsOnly ? " (views only)" : "", snap.views.count, vectors, snap.items.count, s,
+                     peak / 1e6, peak / Double(max(indexBytes, 1)), Double(indexBytes) / 1e6, now / 1e6))
     } catch { fail("\(error)") }
 
 case "phases":
