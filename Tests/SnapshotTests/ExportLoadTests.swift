@@ -18,6 +18,7 @@ import VectorIndex
         #expect(snap.viewNames == ["category", "item", "rel.category.item"])
         #expect(snap.items == bundle.items)
         #expect(snap.attachments["diversity.json"] == bundle.attachments["diversity.json"])
+        #expect(snap.attachments.count == 1)
         let manifest = try #require(snap.manifest)
         #expect(manifest.dataWindow == bundle.dataWindow)
         #expect(manifest.metrics == bundle.metrics)
@@ -114,6 +115,16 @@ import VectorIndex
         #expect(try store.currentVersion() == first)
         #expect(try store.list() == [first])
         #expect(try store.cleanUpLeftovers().isEmpty)
+    }
+
+    @Test func nonFiniteMetricsAreLeftOut() throws {
+        let root = TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var bundle = TestSupport.bundle(items: 50, dimension: 4)
+        bundle.metrics = ["loss": .nan, "valid.recall@50": 0.3]
+        let store = SnapshotStore(root: root)
+        try store.publish(bundle)
+        #expect(try store.loadCurrent().manifest?.metrics == ["valid.recall@50": 0.3])
     }
 
     @Test func neighborsResolveDisplayNames() throws {
