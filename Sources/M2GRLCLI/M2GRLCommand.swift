@@ -11,6 +11,8 @@ public struct M2GRLCommand: ParsableCommand {
             IndexDemoCommand.self,
             ExportCommand.self, InspectCommand.self, NeighborsCommand.self,
             QueryCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
         ]
     )
 
