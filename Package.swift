@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: ["CFaissShim"]),
         .target(name: "M2GRLData", dependencies: ["M2GRLCore"]),
         .target(name: "M2GRLTrainer", dependencies: ["M2GRLCore", "M2GRLData"]),
+        .target(name: "M2GRLDiversity", dependencies: ["M2GRLCore", "M2GRLData"]),
         .target(name: "Snapshot", dependencies: ["M2GRLCore", "M2GRLData", "VectorIndex"]),
         .target(name: "WireProtocol"),
         .target(
@@ -64,7 +65,7 @@ let package = Package(
         .target(
             name: "M2GRLCLI",
             dependencies: [
-                "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "Snapshot",
+                "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "M2GRLDiversity", "Snapshot",
                 "WireProtocol", "RPCServer", "RPCClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,6 +79,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
+        .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData"]),
     ],
     cxxLanguageStandard: .cxx17
 )
