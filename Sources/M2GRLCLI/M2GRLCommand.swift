@@ -9,6 +9,7 @@ public struct M2GRLCommand: ParsableCommand {
             PrepareCommand.self,
             SynthCommand.self,
             IndexDemoCommand.self,
+            TrainDiversityCommand.self,
         ]
     )
 
