@@ -111,7 +111,7 @@ public struct DiversityTrainer: Sendable {
                 workers[c].run(batch[lo..<max(lo, hi)], features: features, itemFactor: li, relationalFactor: lic, margin: margin)
             }
         }
-        var gI = workers[0].gradItem, gR = workers[0].gradRelational
+        var gI = Array(workers[0].gradItem), gR = Array(workers[0].gradRelational)
         var loss = workers[0].loss
         for c in 1..<max(chunks, 1) {
             for k in gI.indices { gI[k] += workers[c].gradItem[k] }

@@ -6,62 +6,66 @@ final class GradientWorker: @unchecked Sendable {
     // @unchecked Sendable: a worker's buffers are touched by exactly one concurrentPerform
     // iteration per batch, and the trainer reads them only after concurrentPerform returns.
     let p: Int, di: Int, dr: Int
-    var gradItem: [Float]
-    var gradRelational: [Float]
-    var loss = 0.0
-    private var deltaItem: [Float]
-    private var deltaRelational: [Float]
-    private var uItem: [Float]
-    private var uRelational: [Float]
+    /// Summed gradient w.r.t. `L_i` (p × d_i) of the last `run`.
+    let gradItem: UnsafeMutableBufferPointer<Float>
+    /// Summed gradient w.r.t. `L_ic` (p × d_ic) of the last `run`.
+    let gradRelational: UnsafeMutableBufferPointer<Float>
+    /// Summed loss of the last `run`.
+    private(set) var loss = 0.0
+    private let deltaItem: UnsafeMutablePointer<Float>
+    private let deltaRelational: UnsafeMutablePointer<Float>
+    private let uItem: UnsafeMutablePointer<Float>
+    private let uRelational: UnsafeMutablePointer<Float>
 
     init(p: Int, itemDimension di: Int, relationalDimension dr: Int) {
         self.p = p
         self.di = di
         self.dr = dr
-        gradItem = [Float](repeating: 0, count: p * di)
-        gradRelational = [Float](repeating: 0, count: p * dr)
-        deltaItem = [Float](repeating: 0, count: di)
-        deltaRelational = [Float](repeating: 0, count: dr)
-        uItem = [Float](repeating: 0, count: p)
-        uRelational = [Float](repeating: 0, count: p)
+        gradItem = .allocate(capacity: p * di)
+        gradRelational = .allocate(capacity: p * dr)
+        deltaItem = .allocate(capacity: di)
+        deltaRelational = .allocate(capacity: dr)
+        uItem = .allocate(capacity: p)
+        uRelational = .allocate(capacity: p)
+        gradItem.initialize(repeating: 0)
+        gradRelational.initialize(repeating: 0)
+    }
+
+    deinit {
+        gradItem.deallocate()
+        gradRelational.deallocate()
+        deltaItem.deallocate()
+        deltaRelational.deallocate()
+        uItem.deallocate()
+        uRelational.deallocate()
     }
 
     /// Resets the buffers and accumulates the (summed, not averaged) gradient and loss of `pairs`.
     func run(_ pairs: ArraySlice<LabeledPair>, features: DiversityFeatures, itemFactor li: [Float],
              relationalFactor lic: [Float], margin: Double) {
         loss = 0
+        gradItem.update(repeating: 0)
+        gradRelational.update(repeating: 0)
         let p = p, di = di, dr = dr
-        gradItem.withUnsafeMutableBufferPointer { gi in
-            gradRelational.withUnsafeMutableBufferPointer { gr in
-                deltaItem.withUnsafeMutableBufferPointer { dx in
-                    deltaRelational.withUnsafeMutableBufferPointer { dz in
-                        uItem.withUnsafeMutableBufferPointer { ui in
-                            uRelational.withUnsafeMutableBufferPointer { ur in
-                                features.item.withUnsafeBufferPointer { e in
-                                    features.relational.withUnsafeBufferPointer { r in
-                                        li.withUnsafeBufferPointer { lip in
-                                            lic.withUnsafeBufferPointer { licp in
-                                                gi.update(repeating: 0)
-                                                gr.update(repeating: 0)
-                                                for pair in pairs {
-                                                    let a = Int(pair.a), b = Int(pair.b)
-                                                    for k in 0..<di { dx[k] = e[a * di + k] - e[b * di + k] }
-                                                    for k in 0..<dr { dz[k] = r[a * dr + k] - r[b * dr + k] }
-                                                    Kernels.matVec(lip.baseAddress!, rows: p, columns: di, dx.baseAddress!, into: ui.baseAddress!)
-                                                    Kernels.matVec(licp.baseAddress!, rows: p, columns: dr, dz.baseAddress!, into: ur.baseAddress!)
-                                                    let d = Double(Kernels.squaredNorm(ui.baseAddress!, count: p))
-                                                        + Double(Kernels.squaredNorm(ur.baseAddress!, count: p))
-                                                    loss += ContrastiveLoss.value(distance: d, positive: pair.positive, margin: margin)
-                                                    let g = Float(2 * ContrastiveLoss.derivative(distance: d, positive: pair.positive, margin: margin))
-                                                    if g == 0 { continue }
-                                                    Kernels.addOuter(gi.baseAddress!, rows: p, columns: di, alpha: g, ui.baseAddress!, dx.baseAddress!)
-                                                    Kernels.addOuter(gr.baseAddress!, rows: p, columns: dr, alpha: g, ur.baseAddress!, dz.baseAddress!)
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
+        let dx = deltaItem, dz = deltaRelational, ui = uItem, ur = uRelational
+        let gi = gradItem.baseAddress!, gr = gradRelational.baseAddress!
+        features.item.withUnsafeBufferPointer { eBuf in
+            features.relational.withUnsafeBufferPointer { rBuf in
+                li.withUnsafeBufferPointer { liBuf in
+                    lic.withUnsafeBufferPointer { licBuf in
+                        let e = eBuf.baseAddress!, r = rBuf.baseAddress!, lip = liBuf.baseAddress!, licp = licBuf.baseAddress!
+                        for pair in pairs {
+                            let a = Int(pair.a), b = Int(pair.b)
+                            for k in 0..<di { dx[k] = e[a * di + k] - e[b * di + k] }
+                            for k in 0..<dr { dz[k] = r[a * dr + k] - r[b * dr + k] }
+                            Kernels.matVec(lip, rows: p, columns: di, dx, into: ui)
+                            Kernels.matVec(licp, rows: p, columns: dr, dz, into: ur)
+                            let d = Double(Kernels.squaredNorm(ui, count: p)) + Double(Kernels.squaredNorm(ur, count: p))
+                            loss += ContrastiveLoss.value(distance: d, positive: pair.positive, margin: margin)
+                            let g = Float(2 * ContrastiveLoss.derivative(distance: d, positive: pair.positive, margin: margin))
+                            if g == 0 { continue }
+                            Kernels.addOuter(gi, rows: p, columns: di, alpha: g, ui, dx)
+                            Kernels.addOuter(gr, rows: p, columns: dr, alpha: g, ur, dz)
                         }
                     }
                 }
