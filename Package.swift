@@ -81,6 +81,7 @@ let package = Package(
 
         // MARK: Benchmarks
         .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
+        .executableTarget(name: "diversity-bench", dependencies: ["M2GRLDiversity", "M2GRLData", "M2GRLCore"], path: "Benchmarks/Diversity"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),

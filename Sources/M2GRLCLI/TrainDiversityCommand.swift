@@ -37,6 +37,7 @@ struct TrainDiversityCommand: ParsableCommand {
     @Option(help: "Contrastive margin m.") var margin: Double?
     @Option(help: "Session window for positive pairs.") var window: Int?
     @Option(help: "Random negative pairs per positive.") var negativeRatio: Double?
+    @Option(help: "Negative pairs: matched (popularity-matched) or uniform.") var negativeSampling: String?
     @Option(help: "adam or sgd.") var optimizer: String?
     @Option(help: "Learning rate.") var learningRate: Double?
     @Option(help: "Minibatch size.") var batchSize: Int?
@@ -66,6 +67,12 @@ struct TrainDiversityCommand: ParsableCommand {
         if let margin { cfg.margin = margin }
         if let window { cfg.window = window }
         if let negativeRatio { cfg.negativeRatio = negativeRatio }
+        if let negativeSampling {
+            guard let n = PairSampler.NegativeSampling(rawValue: negativeSampling) else {
+                throw ValidationError("--negative-sampling must be matched or uniform")
+            }
+            cfg.negativeSampling = n
+        }
         if let optimizer {
             guard let o = DiversityConfiguration.Optimizer(rawValue: optimizer) else { throw ValidationError("--optimizer must be adam or sgd") }
             cfg.optimizer = o

@@ -36,6 +36,8 @@ public struct DiversityConfiguration: Sendable, Equatable {
     public var window = 3
     /// Negative pairs per positive pair.
     public var negativeRatio = 1.0
+    /// How negatives are drawn: `matched` (both ends from the positives' item marginal) or `uniform`.
+    public var negativeSampling = PairSampler.NegativeSampling.matched
     /// Count each unordered positive pair once.
     public var deduplicate = true
     /// Share of positive pairs held out for model selection (0 disables selection).
@@ -43,8 +45,8 @@ public struct DiversityConfiguration: Sendable, Equatable {
 
     // [training]
     public var optimizer = Optimizer.adam
-    public var learningRate = 0.005
-    public var batchSize = 256
+    public var learningRate = 0.0005
+    public var batchSize = 128
     public var epochs = 10
     /// Stop after this many epochs without a better held-out loss (0 = never stop early).
     public var patience = 3
@@ -63,7 +65,7 @@ public struct DiversityConfiguration: Sendable, Equatable {
         let known: Set<String> = [
             "inputs.item_table", "inputs.relation", "inputs.alignment_table",
             "model.projection_dimension", "model.margin", "model.init",
-            "pairs.window", "pairs.negative_ratio", "pairs.deduplicate", "pairs.validation_fraction",
+            "pairs.window", "pairs.negative_ratio", "pairs.negative_sampling", "pairs.deduplicate", "pairs.validation_fraction",
             "training.optimizer", "training.learning_rate", "training.batch_size", "training.epochs",
             "training.patience", "training.threads", "training.seed",
         ]
@@ -82,6 +84,12 @@ public struct DiversityConfiguration: Sendable, Equatable {
             }
             if let v = try doc.integer("pairs.window") { window = v }
             if let v = try doc.double("pairs.negative_ratio") { negativeRatio = v }
+            if let v = try doc.string("pairs.negative_sampling") {
+                guard let n = PairSampler.NegativeSampling(rawValue: v) else {
+                    throw DiversityError(.config, "pairs.negative_sampling must be matched or uniform, got \(v)")
+                }
+                negativeSampling = n
+            }
             if let v = try doc.bool("pairs.deduplicate") { deduplicate = v }
             if let v = try doc.double("pairs.validation_fraction") { validationFraction = v }
             if let v = try doc.string("training.optimizer") {
@@ -125,7 +133,7 @@ public struct DiversityConfiguration: Sendable, Equatable {
             "diversity.item_table": itemTable, "diversity.relation": relation, "diversity.alignment_table": resolvedAlignmentTable,
             "diversity.projection_dimension": "\(projectionDimension)", "diversity.margin": "\(margin)",
             "diversity.init": initialization.rawValue, "diversity.window": "\(window)",
-            "diversity.negative_ratio": "\(negativeRatio)", "diversity.deduplicate": "\(deduplicate)",
+            "diversity.negative_ratio": "\(negativeRatio)", "diversity.negative_sampling": negativeSampling.rawValue, "diversity.deduplicate": "\(deduplicate)",
             "diversity.validation_fraction": "\(validationFraction)", "diversity.optimizer": optimizer.rawValue,
             "diversity.learning_rate": "\(learningRate)", "diversity.batch_size": "\(batchSize)",
             "diversity.epochs": "\(epochs)", "diversity.patience": "\(patience)", "diversity.seed": "\(seed)",

@@ -41,7 +41,7 @@ public struct DiversityTrainer: Sendable {
             throw DiversityError(.noData, "only \(positives.count) positive pairs: nothing left to train on after the held-out share")
         }
         var heldOut = Array(positives.prefix(heldCount))
-        heldOut += sampler.negatives(count: Int((Double(heldCount) * cfg.negativeRatio).rounded()), using: &rng)
+        heldOut += sampler.negatives(count: Int((Double(heldCount) * cfg.negativeRatio).rounded()), sampling: cfg.negativeSampling, using: &rng)
         let trainPositives = Array(positives.dropFirst(heldCount))
         let negativesPerEpoch = Int((Double(trainPositives.count) * cfg.negativeRatio).rounded())
         let pairsPerEpoch = trainPositives.count + negativesPerEpoch
@@ -65,7 +65,7 @@ public struct DiversityTrainer: Sendable {
         let clock = ContinuousClock()
         epochs: for epoch in 1...max(cfg.epochs, 1) where cfg.epochs > 0 {
             let started = clock.now
-            var pairs = trainPositives + sampler.negatives(count: negativesPerEpoch, using: &rng)
+            var pairs = trainPositives + sampler.negatives(count: negativesPerEpoch, sampling: cfg.negativeSampling, using: &rng)
             pairs.shuffle(using: &rng)
             var lossSum = 0.0, done = 0
             var start = 0
@@ -140,7 +140,7 @@ public struct DiversityTrainer: Sendable {
         }
         var model = try DiversityMetricModel(itemFactor: make(features.itemDimension), relationalFactor: make(features.relationalDimension),
                                              alignment: alignment, margin: cfg.margin, relation: cfg.relation, itemTable: cfg.itemTable)
-        let sample = sampler.negatives(count: 2000, using: &rng)
+        let sample = sampler.negatives(count: 2000, sampling: cfg.negativeSampling, using: &rng)
         var si = 0.0, sr = 0.0
         for pair in sample {
             let (di, dr) = try model.distances(Int(pair.a), Int(pair.b), in: features)

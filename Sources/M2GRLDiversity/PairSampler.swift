@@ -5,8 +5,10 @@ import M2GRLData
 /// - Positives: pairs of distinct items clicked within `window` positions of each other in a
 ///   session whose categories are known (≠ 0) and differ — users' real "discovery"
 ///   transitions. Unordered pairs are deduplicated unless `deduplicate` is false.
-/// - Negatives: uniform random pairs of distinct available items, `negativeRatio` per positive,
-///   drawn afresh for every epoch from a seeded generator.
+/// - Negatives: random pairs of distinct available items, `negativeRatio` per positive, drawn
+///   afresh for every epoch from a seeded generator — either uniformly over items, or (`matched`)
+///   with both ends drawn from the positives' own item marginal, so negatives are as popular as
+///   positives and the metric cannot separate them by popularity alone.
 public struct PairSampler: Sendable {
     /// Category dense id per item row (0 = unknown).
     public let categoryOfItem: [Int32]
@@ -14,6 +16,17 @@ public struct PairSampler: Sendable {
     public let candidates: [Int32]
     /// The mined positive pairs.
     public let positives: [LabeledPair]
+    /// Both ends of every positive pair (the positives' item marginal, for matched negatives).
+    private let endpoints: [Int32]
+    private let endpointsVary: Bool
+
+    /// How negative pairs are drawn.
+    public enum NegativeSampling: String, Sendable {
+        /// Both ends uniform over available items.
+        case uniform
+        /// Both ends from the positive pairs' item marginal (popularity-matched).
+        case matched
+    }
 
     /// Mines positives from session sequences of item rows.
     /// - Parameters:
@@ -50,6 +63,8 @@ public struct PairSampler: Sendable {
         self.categoryOfItem = categoryOfItem
         self.candidates = available.indices.filter { $0 > 0 && available[$0] }.map { Int32($0) }
         self.positives = pos
+        self.endpoints = pos.flatMap { [$0.a, $0.b] }
+        self.endpointsVary = !pos.isEmpty  // a positive pair has two distinct ends
         guard candidates.count >= 2 else { throw DiversityError(.noData, "fewer than two items have vectors") }
     }
 
@@ -62,10 +77,19 @@ public struct PairSampler: Sendable {
                       window: window, deduplicate: deduplicate)
     }
 
-    /// `count` uniform random negative pairs of distinct candidate rows.
-    public func negatives(count: Int, using rng: inout SeededGenerator) -> [LabeledPair] {
+    /// `count` random negative pairs of distinct rows.
+    public func negatives(count: Int, sampling: NegativeSampling = .uniform, using rng: inout SeededGenerator) -> [LabeledPair] {
         var out: [LabeledPair] = []
         out.reserveCapacity(max(count, 0))
+        // Matched sampling needs two distinct endpoints; otherwise fall back to uniform.
+        if sampling == .matched && endpointsVary {
+            let n = endpoints.count
+            while out.count < count {
+                let a = endpoints[Int.random(in: 0..<n, using: &rng)], b = endpoints[Int.random(in: 0..<n, using: &rng)]
+                if a != b { out.append(LabeledPair(a, b, positive: false)) }
+            }
+            return out
+        }
         let n = candidates.count
         for _ in 0..<max(count, 0) {
             let i = Int.random(in: 0..<n, using: &rng)
