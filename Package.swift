@@ -78,15 +78,32 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
+        .executableTarget(
+            name: "SnapshotBenchmark",
+            dependencies: ["Snapshot", "M2GRLCore"],
+            path: "Benchmarks/export/SnapshotBenchmark"
+        ),
 
         // MARK: Benchmarks
         .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
+        .executableTarget(
+            name: "rpc-latency",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/RPCLatency"
+        ),
         .executableTarget(name: "diversity-bench", dependencies: ["M2GRLDiversity", "M2GRLData", "M2GRLCore"], path: "Benchmarks/Diversity"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
         .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "M2GRLCore", "VectorIndex"]),
+        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
+        .testTarget(
+            name: "RPCServerTests",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
+        ),
         .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -9,6 +9,8 @@ public struct M2GRLCommand: ParsableCommand {
             PrepareCommand.self,
             SynthCommand.self,
             IndexDemoCommand.self,
+            ExportCommand.self, InspectCommand.self, NeighborsCommand.self,
+            QueryCommand.self,
             TrainDiversityCommand.self,
         ]
     )
