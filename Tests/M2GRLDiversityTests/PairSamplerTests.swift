@@ -29,6 +29,20 @@ import Testing
         #expect(Set(n1.map(\.a)) == [1, 2, 3, 5])
     }
 
+    @Test func matchedNegativesFollowThePositivesMarginal() throws {
+        // Positives (1,3) ×3 sessions and (2,3) once, not deduplicated: ends 1,3,1,3,1,3,2,3.
+        let sessions = SequenceSet([[1, 3], [1, 3], [1, 3], [2, 3]])
+        let s = try PairSampler(sessions: sessions, categoryOfItem: Self.category, available: Self.available, window: 1, deduplicate: false)
+        var rng = SeededGenerator(seed: 2)
+        let negatives = s.negatives(count: 4000, sampling: .matched, using: &rng)
+        #expect(negatives.count == 4000)
+        #expect(negatives.allSatisfy { !$0.positive && $0.a != $0.b })
+        let ends = negatives.flatMap { [$0.a, $0.b] }
+        #expect(!ends.contains(5))  // never a positive's end
+        let share2 = Double(ends.filter { $0 == 2 }.count) / Double(ends.count)
+        #expect(share2 > 0.15 && share2 < 0.22)  // 2 is 1/8 of the ends; 7/38 ≈ 0.184 after rejecting a == b
+    }
+
     @Test func badArgumentsAreTypedErrors() {
         #expect(throws: DiversityError.self) {
             try PairSampler(sessions: SequenceSet(), categoryOfItem: Self.category, available: Self.available, window: 0)
