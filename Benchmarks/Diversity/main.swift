@@ -80,7 +80,8 @@ let bundle = try ModelBundle.read(from: modelURL)
 let model = try bundle.diversityModel()!
 let stored = bundle.table(named: DiversityMetricModel.storedTableName)!
 let queryTable = bundle.table(named: DiversityMetricModel.queryTableName)!
-let features = try DiversityFeatures(itemTable: bundle.table(named: "item")!, alignment: model.alignment, rowIDs: stored.ids)
+let features = try DiversityFeatures(itemTable: bundle.table(named: "item")!, alignment: model.alignment, rowIDs: stored.ids,
+                                     normalizeItems: model.normalizesItems)
 let reference = try WeightedDistanceRanking(model: model, features: features)
 var same = 0, total = 0, nearTies = 0, mismatches = 0
 var rng = SeededGenerator(seed: 9)

@@ -35,6 +35,7 @@ struct TrainDiversityCommand: ParsableCommand {
 
     @Option(help: "Projection dimension p (0 = item dimension).") var dimension: Int?
     @Option(help: "Contrastive margin m.") var margin: Double?
+    @Flag(inversion: .prefixedNo, help: "Apply L_i to unit-length item vectors (cosine geometry).") var normalizeItems: Bool?
     @Option(help: "Session window for positive pairs.") var window: Int?
     @Option(help: "Random negative pairs per positive.") var negativeRatio: Double?
     @Option(help: "Negative pairs: matched (popularity-matched) or uniform.") var negativeSampling: String?
@@ -65,6 +66,7 @@ struct TrainDiversityCommand: ParsableCommand {
         }
         if let dimension { cfg.projectionDimension = dimension }
         if let margin { cfg.margin = margin }
+        if let normalizeItems { cfg.normalizeItems = normalizeItems }
         if let window { cfg.window = window }
         if let negativeRatio { cfg.negativeRatio = negativeRatio }
         if let negativeSampling {

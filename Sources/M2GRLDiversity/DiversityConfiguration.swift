@@ -28,6 +28,8 @@ public struct DiversityConfiguration: Sendable, Equatable {
     public var projectionDimension = 0
     /// Contrastive margin m.
     public var margin = 1.0
+    /// Apply `L_i` to `e_i/||e_i||` (cosine geometry: item norms track popularity, see EVALUATION.md).
+    public var normalizeItems = false
     /// Initial factors (both are rescaled so a random pair's mean distance is about m²).
     public var initialization = Initialization.scaledIdentity
 
@@ -64,7 +66,7 @@ public struct DiversityConfiguration: Sendable, Equatable {
         self.init()
         let known: Set<String> = [
             "inputs.item_table", "inputs.relation", "inputs.alignment_table",
-            "model.projection_dimension", "model.margin", "model.init",
+            "model.projection_dimension", "model.margin", "model.init", "model.normalize_items",
             "pairs.window", "pairs.negative_ratio", "pairs.negative_sampling", "pairs.deduplicate", "pairs.validation_fraction",
             "training.optimizer", "training.learning_rate", "training.batch_size", "training.epochs",
             "training.patience", "training.threads", "training.seed",
@@ -78,6 +80,7 @@ public struct DiversityConfiguration: Sendable, Equatable {
             if let v = try doc.string("inputs.alignment_table") { alignmentTable = v }
             if let v = try doc.integer("model.projection_dimension") { projectionDimension = v }
             if let v = try doc.double("model.margin") { margin = v }
+            if let v = try doc.bool("model.normalize_items") { normalizeItems = v }
             if let v = try doc.string("model.init") {
                 guard let i = Initialization(rawValue: v) else { throw DiversityError(.config, "model.init must be scaled-identity or gaussian, got \(v)") }
                 initialization = i
@@ -131,7 +134,7 @@ public struct DiversityConfiguration: Sendable, Equatable {
     public var flattened: [String: String] {
         [
             "diversity.item_table": itemTable, "diversity.relation": relation, "diversity.alignment_table": resolvedAlignmentTable,
-            "diversity.projection_dimension": "\(projectionDimension)", "diversity.margin": "\(margin)",
+            "diversity.projection_dimension": "\(projectionDimension)", "diversity.margin": "\(margin)", "diversity.normalize_items": "\(normalizeItems)",
             "diversity.init": initialization.rawValue, "diversity.window": "\(window)",
             "diversity.negative_ratio": "\(negativeRatio)", "diversity.negative_sampling": negativeSampling.rawValue, "diversity.deduplicate": "\(deduplicate)",
             "diversity.validation_fraction": "\(validationFraction)", "diversity.optimizer": optimizer.rawValue,

@@ -42,9 +42,13 @@ public struct DiversityFeatures: Sendable {
 
     /// Computes `e_ic = σ(W·e_i)` for every row of `itemTable`.
     ///
-    /// - Parameter rowIDs: the row order wanted (e.g. a dataset vocabulary); ids absent from the
-    ///   table become unavailable zero rows. Nil keeps the table's own order.
-    public init(itemTable: EmbeddingTable, alignment: ProjectionMatrix, rowIDs: [String]? = nil) throws {
+    /// - Parameters:
+    ///   - rowIDs: the row order wanted (e.g. a dataset vocabulary); ids absent from the table become
+    ///     unavailable zero rows. Nil keeps the table's own order.
+    ///   - normalizeItems: store `e_i/||e_i||` as the item input (`e_ic` is always computed from the
+    ///     raw `e_i`, as M2GRL trained it). Must match the model's `normalizesItems`.
+    public init(itemTable: EmbeddingTable, alignment: ProjectionMatrix, rowIDs: [String]? = nil,
+                normalizeItems: Bool = false) throws {
         let d = itemTable.dimension
         guard alignment.columns == d else {
             throw DiversityError(.invalidInput, "alignment matrix is \(alignment.rows)×\(alignment.columns), item vectors have dimension \(d)")
@@ -69,6 +73,7 @@ public struct DiversityFeatures: Sendable {
                             let o = out.baseAddress! + r * dr
                             Kernels.matVec(w.baseAddress!, rows: dr, columns: d, e, into: o)
                             for k in 0..<dr { o[k] = 1 / (1 + exp(-o[k])) }
+                            if normalizeItems { Kernels.normalize(e, count: d) }
                         }
                     }
                 }

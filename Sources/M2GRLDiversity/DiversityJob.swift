@@ -60,7 +60,8 @@ public enum DiversityJob {
 
         // Training rows follow the dataset's item dense ids; row 0 is the reserved placeholder.
         let vocabulary = dataset.itemView.vocabulary
-        let training = try withoutPlaceholder(DiversityFeatures(itemTable: itemTable, alignment: alignment, rowIDs: vocabulary))
+        let training = try withoutPlaceholder(DiversityFeatures(itemTable: itemTable, alignment: alignment, rowIDs: vocabulary,
+                                                                       normalizeItems: cfg.normalizeItems))
         let withVectors = training.available.filter { $0 }.count
         guard withVectors >= 2 else {
             throw DiversityError(.noData, "only \(withVectors) of the dataset's \(vocabulary.count - 1) items have a vector in table '\(cfg.itemTable)': is this the model trained on this dataset?")
@@ -76,7 +77,8 @@ public enum DiversityJob {
         // (The dataset's placeholder name is not an item: a table row under that name is padding.)
         var exportIDs = itemTable.ids
         if let placeholder = vocabulary.first { exportIDs.removeAll { $0 == placeholder } }
-        let exported = try DiversityFeatures(itemTable: itemTable, alignment: alignment, rowIDs: exportIDs)
+        let exported = try DiversityFeatures(itemTable: itemTable, alignment: alignment, rowIDs: exportIDs,
+                                             normalizeItems: cfg.normalizeItems)
         try bundle.attachDiversity(result.model, features: exported)
         for (k, v) in cfg.flattened { bundle.configuration[k] = v }
         bundle.configuration["diversity.best_epoch"] = "\(result.bestEpoch)"
@@ -88,9 +90,12 @@ public enum DiversityJob {
 
         var evaluation: [(String, DiversityEvaluation.Report)] = []
         if let k = options.evaluationK {
+            // The baseline ranks by the raw item vectors, whatever the metric's input normalisation.
+            let raw = cfg.normalizeItems
+                ? try withoutPlaceholder(DiversityFeatures(itemTable: itemTable, alignment: alignment, rowIDs: vocabulary)) : training
             evaluation.append(("item inner product",
                                try DiversityEvaluation.evaluate(users: dataset.users, categoryOfItem: relation.attributeOfItem, k: k,
-                                                                retrieve: DiversityEvaluation.itemInnerProductRetrieval(training))))
+                                                                retrieve: DiversityEvaluation.itemInnerProductRetrieval(raw))))
             let ranking = try WeightedDistanceRanking(model: result.model, features: training)
             for w in options.evaluationWeights {
                 let report = try DiversityEvaluation.evaluate(users: dataset.users, categoryOfItem: relation.attributeOfItem, k: k,

@@ -25,10 +25,13 @@ public struct DiversityMetricModel: Sendable, Equatable, Codable {
     public let relation: String
     /// Name of the bundle table holding `e_i` ("item").
     public let itemTable: String
+    /// Whether `L_i` acts on the unit-length `e_i/||e_i||` (cosine geometry) instead of raw `e_i`.
+    public let normalizesItems: Bool
 
     /// A model from explicit factors; throws when the shapes do not chain.
     public init(itemFactor: ProjectionMatrix, relationalFactor: ProjectionMatrix, alignment: ProjectionMatrix,
-                margin: Double = 1, relation: String = "category", itemTable: String = "item") throws {
+                margin: Double = 1, relation: String = "category", itemTable: String = "item",
+                normalizesItems: Bool = false) throws {
         guard itemFactor.rows == relationalFactor.rows else {
             throw DiversityError(.invalidInput, "L_i has \(itemFactor.rows) rows, L_ic has \(relationalFactor.rows)")
         }
@@ -43,6 +46,7 @@ public struct DiversityMetricModel: Sendable, Equatable, Codable {
         self.margin = margin
         self.relation = relation
         self.itemTable = itemTable
+        self.normalizesItems = normalizesItems
     }
 
     /// Projection dimension p.
@@ -52,11 +56,14 @@ public struct DiversityMetricModel: Sendable, Equatable, Codable {
     /// Relational vector dimension d_ic.
     public var relationalDimension: Int { relationalFactor.columns }
 
-    /// `(L_i e_i, L_ic e_ic)` for an item vector, computing `e_ic = σ(W·e_i)`.
+    /// `(L_i e_i, L_ic e_ic)` for a raw item vector, computing `e_ic = σ(W·e_i)` (and normalising
+    /// `e_i` first for `L_i` when `normalizesItems`).
     public func project(itemVector: [Float]) throws -> (item: [Float], relational: [Float]) {
         let pre = try alignment.apply(itemVector)
         let eic = pre.map { 1 / (1 + exp(-$0)) }
-        return (try itemFactor.apply(itemVector), try relationalFactor.apply(eic))
+        var e = itemVector
+        if normalizesItems { e.withUnsafeMutableBufferPointer { Kernels.normalize($0.baseAddress!, count: $0.count) } }
+        return (try itemFactor.apply(e), try relationalFactor.apply(eic))
     }
 
     /// `(d_i, d_ic)` between feature rows `a` and `b` (computed in Double from Float inputs).
@@ -103,7 +110,7 @@ public struct DiversityMetricModel: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", p, d, dRelational = "d_relational", margin, relation
-        case itemTable = "item_table", itemFactor = "L_i", relationalFactor = "L_ic", alignment = "W"
+        case itemTable = "item_table", normalizesItems = "normalize_items", itemFactor = "L_i", relationalFactor = "L_ic", alignment = "W"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -117,7 +124,8 @@ public struct DiversityMetricModel: Sendable, Equatable, Codable {
                       alignment: c.decode(ProjectionMatrix.self, forKey: .alignment),
                       margin: c.decode(Double.self, forKey: .margin),
                       relation: c.decode(String.self, forKey: .relation),
-                      itemTable: c.decode(String.self, forKey: .itemTable))
+                      itemTable: c.decode(String.self, forKey: .itemTable),
+                      normalizesItems: c.decodeIfPresent(Bool.self, forKey: .normalizesItems) ?? false)
         let p = try c.decode(Int.self, forKey: .p), d = try c.decode(Int.self, forKey: .d)
         guard p == projectionDimension, d == itemDimension else {
             throw DiversityError(.format, "diversity model header says p=\(p), d=\(d); matrices say p=\(projectionDimension), d=\(itemDimension)")
@@ -133,6 +141,7 @@ public struct DiversityMetricModel: Sendable, Equatable, Codable {
         try c.encode(margin, forKey: .margin)
         try c.encode(relation, forKey: .relation)
         try c.encode(itemTable, forKey: .itemTable)
+        try c.encode(normalizesItems, forKey: .normalizesItems)
         try c.encode(itemFactor, forKey: .itemFactor)
         try c.encode(relationalFactor, forKey: .relationalFactor)
         try c.encode(alignment, forKey: .alignment)

@@ -139,7 +139,8 @@ public struct DiversityTrainer: Sendable {
             }
         }
         var model = try DiversityMetricModel(itemFactor: make(features.itemDimension), relationalFactor: make(features.relationalDimension),
-                                             alignment: alignment, margin: cfg.margin, relation: cfg.relation, itemTable: cfg.itemTable)
+                                             alignment: alignment, margin: cfg.margin, relation: cfg.relation, itemTable: cfg.itemTable,
+                                             normalizesItems: cfg.normalizeItems)
         let sample = sampler.negatives(count: 2000, sampling: cfg.negativeSampling, using: &rng)
         var si = 0.0, sr = 0.0
         for pair in sample {

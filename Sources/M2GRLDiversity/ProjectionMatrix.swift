@@ -107,6 +107,14 @@ enum Kernels {
         }
     }
 
+    /// Scales `x` to unit length (a zero vector stays zero).
+    @inline(__always)
+    static func normalize(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        let n = squaredNorm(x, count: count).squareRoot()
+        guard n > 0 else { return }
+        for i in 0..<count { x[i] /= n }
+    }
+
     /// Σ x².
     @inline(__always)
     static func squaredNorm(_ x: UnsafePointer<Float>, count: Int) -> Float {

@@ -1,3 +1,4 @@
+import Foundation
 @testable import M2GRLDiversity
 import M2GRLCore
 import Testing
@@ -82,6 +83,33 @@ import Testing
             #expect(abs(x - y) <= 1e-4 * max(1, x))
         }
         #expect(a.item > 0 && a.relational > 0)
+    }
+
+    @Test func normalisedItemInputsServeConsistently() throws {
+        var rng = SeededGenerator(seed: 21)
+        let n = 30, d = Self.d
+        let items = (0..<(n * d)).map { _ in Float(rng.nextGaussian() * 3) }
+        let table = EmbeddingTable(name: "item", dimension: d, ids: (0..<n).map { "x\($0)" }, values: items)
+        let w = try Fixtures.randomMatrix(rows: d, columns: d, seed: 22)
+        let features = try DiversityFeatures(itemTable: table, alignment: w, normalizeItems: true)
+        for r in 0..<n {
+            let norm = features.itemVector(r).reduce(0) { $0 + $1 * $1 }
+            #expect(abs(norm - 1) < 1e-5)
+        }
+        let raw = try DiversityFeatures(itemTable: table, alignment: w)
+        #expect(raw.relational == features.relational)  // e_ic always from the raw e_i
+        let model = try DiversityMetricModel(itemFactor: Fixtures.randomMatrix(rows: Self.p, columns: d, seed: 23),
+                                             relationalFactor: Fixtures.randomMatrix(rows: Self.p, columns: d, seed: 24),
+                                             alignment: w, normalizesItems: true)
+        let queries = try model.queryTable(for: features)
+        let weights = DiversityWeights(item: 2, relational: -0.5)
+        for r in [0, 7, 29] {
+            let fromItem = try model.queryVector(forItemVector: Array(table.row(r)), weights: weights)
+            let fromRow = try DiversityMetricModel.queryVector(fromProjected: queries.row(r), weights: weights)
+            for (x, y) in zip(fromItem, fromRow) { #expect(abs(x - y) <= 1e-4 * max(1, abs(y))) }
+        }
+        let decoded = try JSONDecoder().decode(DiversityMetricModel.self, from: JSONEncoder().encode(model))
+        #expect(decoded.normalizesItems && decoded == model)
     }
 
     @Test func badQueriesGiveTypedErrors() throws {
