@@ -92,6 +92,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/RPCLatency"
         ),
+        .executableTarget(name: "trainer-bench", dependencies: ["M2GRLTrainer", "M2GRLData"], path: "Benchmarks/trainer/Swift"),
         .executableTarget(name: "diversity-bench", dependencies: ["M2GRLDiversity", "M2GRLData", "M2GRLCore"], path: "Benchmarks/Diversity"),
 
         // MARK: Tests
@@ -104,6 +105,7 @@ let package = Package(
             name: "RPCServerTests",
             dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
         ),
+        .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
         .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData"]),
     ],
     cxxLanguageStandard: .cxx17
