@@ -14,6 +14,7 @@ public struct M2GRLCommand: ParsableCommand {
             QueryCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            TrainDiversityCommand.self,
         ]
     )
 
