@@ -12,6 +12,9 @@ public struct M2GRLCommand: ParsableCommand {
             ExportCommand.self, InspectCommand.self, NeighborsCommand.self,
             ServeCommand.self,
             QueryCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            TrainDiversityCommand.self,
         ]
     )
 
