@@ -35,6 +35,7 @@ for f in $FACTORIES; do
     /usr/bin/time -f "load: %e s wall, %M KiB peak RSS" -o "$WORK/time-load-$f" \
         "$BIN/SnapshotBenchmark" load "$root/current" | sed 's/^/  /'
     sed 's/^/  /' "$WORK/time-load-$f"
+    "$BIN/SnapshotBenchmark" load "$root/current" views-only | sed 's/^/  /'
     echo "  index file: $(stat -L -c %s "$root/current/views/item.faiss") bytes"
     "$BIN/SnapshotBenchmark" sha256 "$root/current/views/item.faiss" | sed 's/^/  /'
 done

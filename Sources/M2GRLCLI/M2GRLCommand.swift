@@ -10,7 +10,10 @@ public struct M2GRLCommand: ParsableCommand {
             SynthCommand.self,
             IndexDemoCommand.self,
             ExportCommand.self, InspectCommand.self, NeighborsCommand.self,
+            ServeCommand.self,
             QueryCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
             TrainDiversityCommand.self,
         ]
     )

@@ -24,13 +24,14 @@ struct NeighborsCommand: ParsableCommand {
 
     func run() throws {
         let directory = try SnapshotStore.snapshotDirectory(for: URL(fileURLWithPath: snapshot))
-        let snap = try LoadedSnapshot.load(from: directory)
+        let snap = try SnapshotLoader(viewNames: [view]).load(from: directory)
         let hits = try snap.neighbors(view: view, externalID: id, k: k)
         let me = snap.item(externalID: id)
         print("\(view) \(id)\(me.map { "  \($0.displayName)\(Self.attributes($0))" } ?? "")  [snapshot \(snap.version)]")
         for (rank, hit) in hits.enumerated() {
             let name = hit.item.map { "  \($0.displayName)\(Self.attributes($0))" } ?? ""
-            print(String(format: "%3d  %9.4f  ", rank + 1, hit.score) + hit.externalID + name)
+            let id = hit.externalID.count < 8 ? hit.externalID + String(repeating: " ", count: 8 - hit.externalID.count) : hit.externalID
+            print(String(format: "%3d  %9.4f  ", rank + 1, hit.score) + id + name)
         }
     }
 

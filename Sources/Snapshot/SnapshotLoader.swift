@@ -18,8 +18,16 @@ public struct SnapshotLoader: Sendable {
 
     /// Whether to hash every file (on by default; off only for trusted, just-verified files).
     public var verifyChecksums: Bool
+    /// Whether to load item metadata (otherwise `items` is empty).
+    public var includeItems: Bool
+    /// Views to load; nil loads all. Names not in the manifest are a `.notFound` error.
+    public var viewNames: Set<String>?
 
-    public init(verifyChecksums: Bool = true) { self.verifyChecksums = verifyChecksums }
+    public init(verifyChecksums: Bool = true, includeItems: Bool = true, viewNames: Set<String>? = nil) {
+        self.verifyChecksums = verifyChecksums
+        self.includeItems = includeItems
+        self.viewNames = viewNames
+    }
 
     /// Reads and checks just the manifest.
     public static func readManifest(in directory: URL) throws(SnapshotError) -> SnapshotManifest {
@@ -47,9 +55,13 @@ public struct SnapshotLoader: Sendable {
         let itemsResult = Mutex<Result<[ItemMetadata], SnapshotError>?>(nil)
         let itemsDone = DispatchGroup()
         itemsDone.enter()
-        let verify = verifyChecksums
+        let verify = verifyChecksums, includeItems = includeItems
+        if let wanted = viewNames, let missing = wanted.subtracting(manifest.views.map(\.name)).sorted().first {
+            throw SnapshotError(.notFound, "snapshot \(manifest.version) has no view '\(missing)'")
+        }
         DispatchQueue.global().async {
             let r = Result { () throws(SnapshotError) -> [ItemMetadata] in
+                guard includeItems else { return [] }
                 let url = try SnapshotLoader(verifyChecksums: verify).verifiedFile(manifest.items, in: directory, what: "item metadata")
                 return try LineTable.items(at: url)
             }
@@ -59,7 +71,7 @@ public struct SnapshotLoader: Sendable {
         var names = Set<String>()
         var views: [ServedView] = []
         do throws(SnapshotError) {
-            for entry in manifest.views {
+            for entry in manifest.views where viewNames?.contains(entry.name) ?? true {
                 guard names.insert(entry.name).inserted else { throw SnapshotError(.inconsistent, "view \(entry.name) is listed twice") }
                 views.append(try loadView(entry, in: directory))
             }
@@ -69,7 +81,7 @@ public struct SnapshotLoader: Sendable {
         }
         itemsDone.wait()
         let items = try itemsResult.withLock { $0! }.get()
-        guard items.count == manifest.itemCount else {
+        guard items.count == manifest.itemCount || !includeItems else {
             throw SnapshotError(.inconsistent, "items.tsv holds \(items.count) items, the manifest says \(manifest.itemCount)")
         }
         var attachments: [String: Data] = [:]

@@ -81,10 +81,13 @@ public struct SnapshotWriter: Sendable {
         progress("export: \(bundle.items.count) items and \(attachments.count) attachments written in \(ViewIndexBuilder.fmt(Date().timeIntervalSince(itemsStart))) s")
         checkpoint(.itemsWritten)
 
+        for (name, value) in bundle.metrics where !value.isFinite {
+            progress("export: metric \(name) = \(value) is not finite; left out of the manifest")
+        }
         let manifest = SnapshotManifest(
             formatVersion: SnapshotManifest.currentFormatVersion, version: version,
             createdAt: ISO8601DateFormatter().string(from: Date()), dataWindow: bundle.dataWindow,
-            configuration: bundle.configuration, metrics: bundle.metrics, views: views,
+            configuration: bundle.configuration, metrics: bundle.metrics.filter { $0.value.isFinite }, views: views,
             items: .init(file: "items.tsv", bytes: itemsBytes, sha256: itemsSHA), itemCount: bundle.items.count,
             attachments: attachments,
             export: .init(recallFloor: configuration.recallFloor, flatMaxCount: configuration.flatMaxCount,

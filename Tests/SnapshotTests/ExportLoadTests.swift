@@ -18,6 +18,7 @@ import VectorIndex
         #expect(snap.viewNames == ["category", "item", "rel.category.item"])
         #expect(snap.items == bundle.items)
         #expect(snap.attachments["diversity.json"] == bundle.attachments["diversity.json"])
+        #expect(snap.attachments.count == 1)
         let manifest = try #require(snap.manifest)
         #expect(manifest.dataWindow == bundle.dataWindow)
         #expect(manifest.metrics == bundle.metrics)
@@ -116,6 +117,16 @@ import VectorIndex
         #expect(try store.cleanUpLeftovers().isEmpty)
     }
 
+    @Test func nonFiniteMetricsAreLeftOut() throws {
+        let root = TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var bundle = TestSupport.bundle(items: 50, dimension: 4)
+        bundle.metrics = ["loss": .nan, "valid.recall@50": 0.3]
+        let store = SnapshotStore(root: root)
+        try store.publish(bundle)
+        #expect(try store.loadCurrent().manifest?.metrics == ["valid.recall@50": 0.3])
+    }
+
     @Test func neighborsResolveDisplayNames() throws {
         let root = TestSupport.scratch()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -176,5 +187,22 @@ import VectorIndex
         #expect(loaded == reference)
         #expect(loaded[0] == items[0] && loaded[1] == items[1])
         #expect(loaded[2].displayName == "Tab here" && loaded[2].attributes == ["shop": "s1"])
+    }
+}
+
+@Suite struct SelectiveLoadTests {
+    @Test func loadsOnlyTheViewsAsked() throws {
+        let root = TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = SnapshotStore(root: root)
+        let version = try store.publish(TestSupport.bundle(items: 100, dimension: 8))
+        let dir = root.appendingPathComponent(version)
+        let one = try SnapshotLoader(includeItems: false, viewNames: ["category"]).load(from: dir)
+        #expect(one.viewNames == ["category"] && one.items.isEmpty)
+        #expect { try SnapshotLoader(viewNames: ["shop"]).load(from: dir) } throws: { ($0 as? SnapshotError)?.code == .notFound }
+        // A damaged view that is not asked for does not matter; asked for, it does.
+        try Data("junk".utf8).write(to: dir.appendingPathComponent("views/item.faiss"))
+        #expect(try SnapshotLoader(viewNames: ["category"]).load(from: dir).items.count == 100)
+        #expect { try SnapshotLoader(viewNames: ["item"]).load(from: dir) } throws: { ($0 as? SnapshotError)?.code == .truncated }
     }
 }

@@ -2,7 +2,7 @@
 //
 //   SnapshotBenchmark generate OUT_DIR COUNT DIMENSION   write a clustered model bundle (one "item" view)
 //   SnapshotBenchmark sha256 FILE                        hash a file through a mapping and print MB/s
-//   SnapshotBenchmark load SNAPSHOT_DIR                  load + verify a snapshot and print seconds
+//   SnapshotBenchmark load SNAPSHOT_DIR [views-only]     load + verify a snapshot; print seconds and peak RSS
 //   SnapshotBenchmark ml100k DATA_DIR OUT_DIR            a demo bundle from MovieLens-100K (see below)
 import Foundation
 import M2GRLCore
@@ -48,18 +48,29 @@ case "generate":
 case "sha256":
     guard let data = try? Data(contentsOf: URL(fileURLWithPath: args[2]), options: .alwaysMapped) else { fail("cannot read \(args[2])") }
     _ = data.withUnsafeBytes { SHA256.hash($0) }  // warm the page cache
-    let start = Date()
+    let start = Date(), cpuStart = clock()
     let digest = data.withUnsafeBytes { SHA256.hash($0) }
-    let s = Date().timeIntervalSince(start)
-    print(String(format: "sha256 %@ %.1f MB in %.3f s = %.0f MB/s", digest.hexString, Double(data.count) / 1e6, s, Double(data.count) / 1e6 / s))
+    let s = Date().timeIntervalSince(start), cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
+    print(String(format: "sha256 %@ %.1f MB in %.3f s wall (%.0f MB/s), %.3f s CPU (%.0f MB/s)", digest.hexString,
+                 Double(data.count) / 1e6, s, Double(data.count) / 1e6 / s, cpu, Double(data.count) / 1e6 / cpu))
 
 case "load":
     let start = Date()
+    let viewsOnly = args.count > 3 && args[3] == "views-only"
     do {
-        let snap = try LoadedSnapshot.load(from: URL(fileURLWithPath: args[2]))
+        let snap = try SnapshotLoader(includeItems: !viewsOnly).load(from: URL(fileURLWithPath: args[2]))
         let s = Date().timeIntervalSince(start)
         let vectors = snap.views.values.map(\.count).reduce(0, +)
-        print(String(format: "loaded %@: %d views, %d vectors, %d items in %.2f s", snap.version, snap.views.count, vectors, snap.items.count, s))
+        let indexBytes = snap.manifest?.views.map(\.index.bytes).reduce(0, +) ?? 0
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        func kib(_ key: String) -> Double {
+            let line = status.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? ""
+            return Double(line.split(separator: " ").dropFirst().first.map(String.init) ?? "0") ?? 0
+        }
+        let peak = kib("VmHWM") * 1024, now = kib("VmRSS") * 1024
+        print(String(format: "loaded %@%@: %d views, %d vectors, %d items in %.2f s; peak RSS %.0f MB = %.2f x index files (%.0f MB), RSS after load %.0f MB",
+                     snap.version, viewsOnly ? " (views only)" : "", snap.views.count, vectors, snap.items.count, s,
+                     peak / 1e6, peak / Double(max(indexBytes, 1)), Double(indexBytes) / 1e6, now / 1e6))
     } catch { fail("\(error)") }
 
 case "phases":
