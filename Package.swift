@@ -106,7 +106,7 @@ let package = Package(
             dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
         ),
         .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
-        .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData"]),
+        .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData", "VectorIndex"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -63,7 +63,7 @@ public struct DiversityTrainer: Sendable {
         let reporter = ProgressReporter(label: "train-diversity", unit: "pairs", total: Double(pairsPerEpoch * cfg.epochs), enabled: progress)
         var interrupted = false
         let clock = ContinuousClock()
-        epochs: for epoch in 1...max(cfg.epochs, 1) where cfg.epochs > 0 {
+        epochs: for epoch in stride(from: 1, through: cfg.epochs, by: 1) {
             let started = clock.now
             var pairs = trainPositives + sampler.negatives(count: negativesPerEpoch, sampling: cfg.negativeSampling, using: &rng)
             pairs.shuffle(using: &rng)
