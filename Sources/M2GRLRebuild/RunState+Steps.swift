@@ -70,10 +70,12 @@ extension RunState {
             throw RebuildError(.gateRejected, "the newest day holds no evaluable events (no user with history before it came back)")
         }
         guard let item = bundle!.table(named: "item") else { throw RebuildError(.stepFailed, "the trained model has no item table") }
-        let candidate = evaluator.evaluate(table: item)
-        report.candidate?.recall = candidate.recallMean
-        report.candidate?.recallSource = "candidate on \(report.window.last ?? "?") (\(candidate.userCount) users)"
-        var detail = String(format: "candidate Recall@%d %.4f", k, candidate.recallMean)
+        // The trainer already scored the held-out day (`<split>.recall@K`); score it here only when it did not.
+        let scored = bundle!.metrics.first { $0.key.hasSuffix(".recall@\(k)") }
+        let recall = scored?.value ?? evaluator.evaluate(table: item).recallMean
+        report.candidate?.recall = recall
+        report.candidate?.recallSource = "candidate on \(report.window.last ?? "?")"
+        var detail = String(format: "candidate Recall@%d %.4f", k, recall)
         if let baseline {
             var live = baseline.recordedMetrics(k: k)
             if let liveItem = baseline.bundle?.table(named: "item") {
@@ -85,7 +87,7 @@ extension RunState {
         }
         let w = window!
         bundle!.configuration[RebuildPaths.runIDKey] = report.runID
-        bundle!.metrics["rebuild.recall@\(k)"] = candidate.recallMean
+        bundle!.metrics["rebuild.recall@\(k)"] = recall
         bundle!.dataWindow["rebuild.window"] = w.days.map(\.date).joined(separator: ",")
         bundle!.dataWindow["rebuild.newest_day"] = w.newestDay.date
         bundle!.dataWindow["rebuild.cutoff"] = String(w.cutoff)

@@ -37,13 +37,10 @@ import Testing
         return p
     }
 
-    @Test(arguments: ["prepare", "train", "export", "verify"])
+    @Test(arguments: ["train", "verify"])
     func killNineMidRunThenRerunSucceeds(step: String) throws {
-        var f = try RebuildFixture(days: 3)
+        var (f, v1) = try RebuildFixture.published()
         defer { f.remove() }
-        try f.addDay(0)
-        try f.addDay(1)
-        let v1 = try #require(try f.runner().run().publishedVersion)
         let server = try f.startServer()
         defer { server.stop() }
         try f.addDay(2)
@@ -88,11 +85,8 @@ import Testing
 
     @Test(arguments: ["moved", "switched"])
     func crashInsidePublishIsRecovered(point: String) throws {
-        let f = try RebuildFixture(days: 3)
+        let (f, v1) = try RebuildFixture.published()
         defer { f.remove() }
-        try f.addDay(0)
-        try f.addDay(1)
-        let v1 = try #require(try f.runner().run().publishedVersion)
         try f.addDay(2)
         let p = try Self.child(config: try f.writeConfigurationFile(), environment: [RebuildCrashPoint.crashEnvironmentKey: point])
         p.waitUntilExit()

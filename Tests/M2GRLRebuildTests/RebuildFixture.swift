@@ -17,25 +17,66 @@ struct RebuildFixture {
     var configuration: RebuildConfiguration
     static let adminToken = "rebuild-secret"
 
-    init(days: Int = 5, eventsPerDay: Int = 2000, seed: UInt64 = 7) throws {
+    init(days: Int = 5, eventsPerDay: Int = 1200, seed: UInt64 = 7) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("m2grl-rebuild-\(UUID().uuidString)")
         let source = root.appendingPathComponent("generated")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("logs"), withIntermediateDirectories: true)
-        let synth = try SynthConfig(events: days * eventsPerDay, days: days, firstDate: "2026-11-01", seed: seed)
+        // A fixed catalog, so day N is the same file whatever `days` is (fixtures share a template).
+        let synth = try SynthConfig(events: days * eventsPerDay, users: eventsPerDay / 8, items: eventsPerDay,
+                                    categories: 20, shops: 40, days: days, firstDate: "2026-11-01", seed: seed)
         generated = try SyntheticLogGenerator(config: synth).writeDaily(directory: source.path).map { URL(fileURLWithPath: $0) }
         var c = RebuildConfiguration()
         c.inputDirectory = root.appendingPathComponent("logs").path
         c.snapshotRoot = root.appendingPathComponent("snapshots").path
         c.stateDirectory = root.appendingPathComponent("state").path
         c.windowDays = 3
-        c.trainOverrides = ["model.dimension=16", "training.epochs=2", "training.threads=2", "optimizer.kind=sgd",
-                            "optimizer.learning_rate=0.025", "skipgram.window=3", "skipgram.negatives=5"]
+        c.trainOverrides = ["model.dimension=16", "training.epochs=1", "training.threads=2", "optimizer.kind=sgd",
+                            "optimizer.learning_rate=0.025", "skipgram.window=2", "skipgram.negatives=3", "alignment.negatives=2"]
         c.keepVersions = 3
         c.maxRecallDrop = 0.5
         c.maxCountShrink = 0.5
         c.adminToken = Self.adminToken
         configuration = c
+    }
+
+    /// A fixture whose first two days are already rebuilt and published (copied from a template
+    /// built once per test process, to keep the suite fast). Returns the fixture and the live version.
+    static func published(days: Int = 3) throws -> (RebuildFixture, String) {
+        let template = try Template.shared()
+        let f = try RebuildFixture(days: days)
+        try f.addDay(0)
+        try f.addDay(1)
+        for dir in ["snapshots", "state"] {
+            try FileManager.default.copyItem(at: template.fixture.root.appendingPathComponent(dir), to: f.root.appendingPathComponent(dir))
+        }
+        return (f, template.version)
+    }
+
+    /// The once-built first publish (days 0 and 1 with the default seed).
+    final class Template: Sendable {
+        let fixture: RebuildFixture
+        let version: String
+        private static let instance = Mutex<Template?>(nil)
+
+        private init(fixture: RebuildFixture, version: String) {
+            self.fixture = fixture
+            self.version = version
+        }
+
+        static func shared() throws -> Template {
+            try instance.withLock { t in
+                if let t { return t }
+                let f = try RebuildFixture(days: 2)
+                try f.addDay(0)
+                try f.addDay(1)
+                let report = try f.runner().run()
+                guard let v = report.publishedVersion else { throw RebuildError(.stepFailed, "template run: \(report.reason ?? "")") }
+                let made = Template(fixture: f, version: v)
+                t = made
+                return made
+            }
+        }
     }
 
     var paths: RebuildPaths { RebuildPaths(configuration: configuration) }

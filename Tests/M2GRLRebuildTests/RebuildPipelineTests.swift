@@ -58,11 +58,8 @@ import Testing
     }
 
     @Test func poisonedDayIsRejectedAndTheOldSnapshotKeepsServing() throws {
-        var f = try RebuildFixture()
+        var (f, v1) = try RebuildFixture.published()
         defer { f.remove() }
-        try f.addDay(0)
-        try f.addDay(1)
-        let v1 = try #require(try f.runner().run().publishedVersion)
         let server = try f.startServer()
         defer { server.stop() }
         let querier = ContinuousQuerier(port: server.port, dimension: 16)
@@ -85,11 +82,8 @@ import Testing
     }
 
     @Test func recallFloorAndRecallDropRejectToo() throws {
-        var f = try RebuildFixture(days: 3)
+        var (f, v1) = try RebuildFixture.published()
         defer { f.remove() }
-        try f.addDay(0)
-        try f.addDay(1)
-        let v1 = try #require(try f.runner().run().publishedVersion)
         try f.addDay(2)
         // An IVF index on a tiny table cannot reach a 1.0 floor with one probe.
         let exportConfig = f.root.appendingPathComponent("export.toml")
@@ -117,11 +111,8 @@ import Testing
     }
 
     @Test func rollbackRestoresThePreviousVersionOnARunningServer() throws {
-        var f = try RebuildFixture(days: 3)
+        var (f, v1) = try RebuildFixture.published()
         defer { f.remove() }
-        try f.addDay(0)
-        try f.addDay(1)
-        let v1 = try #require(try f.runner().run().publishedVersion)
         let server = try f.startServer()
         defer { server.stop() }
         try f.addDay(2)
