@@ -42,11 +42,18 @@ extension RunState {
         var options = TrainingOptions()
         options.progress = runner.options.trainingProgress
         options.shouldStop = runner.options.shouldStop
+        // The trainer's last-epoch checkpoint (input and output vectors, W, task weights) is kept with the bundle.
+        options.checkpointDirectory = paths.work(report.runID).appendingPathComponent("checkpoint")
         if let live = baseline?.bundle {
             let item = live.table(named: "item")
             if item?.dimension == config.dimension {
-                options.warmStart = try WarmStart(bundle: live)
-                report.warmStart = "live bundle \(baseline!.bundleNote)"
+                if let checkpoint = baseline?.checkpoint {
+                    options.warmStart = try WarmStart(checkpointDirectory: checkpoint)
+                    report.warmStart = "live checkpoint \(checkpoint.path)"
+                } else {
+                    options.warmStart = try WarmStart(bundle: live)
+                    report.warmStart = "live bundle \(baseline!.bundleNote) (no checkpoint: output vectors start at zero)"
+                }
             } else {
                 report.warmStart = "cold start: live model has dimension \(item?.dimension ?? 0), this run \(config.dimension)"
             }

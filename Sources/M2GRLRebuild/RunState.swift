@@ -120,7 +120,13 @@ struct RunState {
         try step("keep-bundle") { s in
             let dir = s.paths.bundle(s.report.runID)
             try DurableOps.removeIfPresent(dir)
-            do { try s.bundle!.write(to: dir) } catch { throw RebuildError(.stepFailed, "keep-bundle: \(error)") }
+            do {
+                try s.bundle!.write(to: dir)
+                let checkpoint = s.paths.work(s.report.runID).appendingPathComponent(RebuildPaths.checkpointName)
+                if FileManager.default.fileExists(atPath: checkpoint.path) {
+                    try FileManager.default.moveItem(at: checkpoint, to: dir.appendingPathComponent(RebuildPaths.checkpointName))
+                }
+            } catch { throw RebuildError(.stepFailed, "keep-bundle: \(error)") }
             return dir.path
         }
         try step("export") { s in

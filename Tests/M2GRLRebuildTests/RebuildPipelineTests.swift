@@ -27,7 +27,7 @@ import Testing
             let v = try #require(report.publishedVersion)
             #expect(v > versions.last!, "the served version advances")
             #expect(report.liveVersionBefore == versions.last)
-            #expect(report.warmStart?.hasPrefix("live bundle") == true, "warm start from the live model")
+            #expect(report.warmStart?.hasPrefix("live checkpoint") == true, "warm start from the live model")
             #expect(report.reloads.count == 1 && report.reloads[0].ok && report.reloads[0].newVersion == v)
             #expect(server.snapshotVersion == v)
             #expect(try f.store.currentVersion() == v)
