@@ -193,7 +193,7 @@ public struct DatasetBuilder {
             let raw = itemView.rawOfDense[d]
             let id = views[0].vocabulary[d]
             let title = Int(raw) < log.itemTitles.count ? log.itemTitles[Int(raw)] : ""
-            var attributes: [String: String] = [:]
+            var attributes = [String: String](minimumCapacity: viewCount)
             for v in 0..<viewCount {
                 let value = relations[v].attributeOfItem[d]
                 if value != 0 { attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(value)] }
