@@ -55,6 +55,7 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: ["CFaissShim"]),
         .target(name: "M2GRLData", dependencies: ["M2GRLCore", "CZlib"]),
         .target(name: "M2GRLTrainer", dependencies: ["M2GRLCore", "M2GRLData"]),
+        .target(name: "M2GRLDiversity", dependencies: ["M2GRLCore", "M2GRLData"]),
         .target(name: "Snapshot", dependencies: ["M2GRLCore", "M2GRLData", "VectorIndex"]),
         .target(name: "WireProtocol"),
         .target(
@@ -70,7 +71,7 @@ let package = Package(
         .target(
             name: "M2GRLCLI",
             dependencies: [
-                "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "Snapshot",
+                "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "M2GRLDiversity", "Snapshot",
                 "WireProtocol", "RPCServer", "RPCClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,12 +86,27 @@ let package = Package(
 
         // MARK: Benchmarks
         .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
+        .executableTarget(
+            name: "rpc-latency",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/RPCLatency"
+        ),
+        .executableTarget(name: "trainer-bench", dependencies: ["M2GRLTrainer", "M2GRLData"], path: "Benchmarks/trainer/Swift"),
+        .executableTarget(name: "diversity-bench", dependencies: ["M2GRLDiversity", "M2GRLData", "M2GRLCore"], path: "Benchmarks/Diversity"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
         .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "M2GRLCore", "VectorIndex"]),
+        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
+        .testTarget(
+            name: "RPCServerTests",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
+        ),
+        .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
+        .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData", "VectorIndex"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -10,6 +10,11 @@ public struct M2GRLCommand: ParsableCommand {
             SynthCommand.self,
             IndexDemoCommand.self,
             ExportCommand.self, InspectCommand.self, NeighborsCommand.self,
+            ServeCommand.self,
+            QueryCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            TrainDiversityCommand.self,
         ]
     )
 
