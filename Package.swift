@@ -43,11 +43,17 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
 
         // MARK: Pure Swift foundations
         .target(name: "M2GRLCore"),
         .target(name: "VectorIndex", dependencies: ["CFaissShim"]),
-        .target(name: "M2GRLData", dependencies: ["M2GRLCore"]),
+        .target(name: "M2GRLData", dependencies: ["M2GRLCore", "CZlib"]),
         .target(name: "M2GRLTrainer", dependencies: ["M2GRLCore", "M2GRLData"]),
         .target(name: "Snapshot", dependencies: ["M2GRLCore", "M2GRLData", "VectorIndex"]),
         .target(name: "WireProtocol"),
@@ -78,6 +84,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
+        .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -73,7 +73,7 @@ for (factory, params) in [("Flat", SearchParameters()), ("HNSW32", SearchParamet
             let t = Set(truth.ids[(q * k)..<((q + 1) * k)])
             hits += approx[(q * k)..<((q + 1) * k)].filter { t.contains($0) }.count
         }
-        print(String(format: "%-16@ %3d  %13.0f  %13.0f  %10.0f  %16.1f  %9.0f   %.3f", factory as NSString, omp,
+        print(factory.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: " %3d  %13.0f  %13.0f  %10.0f  %16.1f  %9.0f   %.3f", omp,
                      percentile(lat, 0.5), percentile(lat, 0.99), singleQPS, batchTime * 1e6 / Double(nq),
                      Double(nq) / batchTime, Double(hits) / Double(nq * k)))
     }

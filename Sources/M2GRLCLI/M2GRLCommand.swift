@@ -6,6 +6,8 @@ public struct M2GRLCommand: ParsableCommand {
         commandName: "m2grl",
         abstract: "Multi-view item embeddings (M2GRL): prepare, train, export, serve, query.",
         subcommands: [
+            PrepareCommand.self,
+            SynthCommand.self,
             IndexDemoCommand.self,
         ]
     )

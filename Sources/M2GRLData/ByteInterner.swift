@@ -1,0 +1,198 @@
+/// Maps byte strings (ids read from a log) to dense 0-based ids, fast.
+///
+/// An open-addressing hash table over an arena of key bytes. Keys are compared byte-wise, so
+/// the parser never builds a `String` per field. Ids are assigned in order of first appearance.
+final class ByteInterner {
+    /// Key bytes, back to back.
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCount = 0
+    private var arenaCapacity: Int
+    /// `starts[id]..<starts[id + 1]` is the key of `id` in the arena (`count + 1` entries).
+    private var starts: UnsafeMutablePointer<Int>
+    private var startsCapacity: Int
+    /// Hash of each key, by id (kept to rehash without reading the arena).
+    private var keyHashes: UnsafeMutablePointer<UInt64>
+    /// Table slots: high 32 bits = hash tag, low 32 bits = `id + 1`; 0 when empty. The tag lets a
+    /// probe reject other keys without touching the arena.
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var slotMask: Int
+    /// Number of distinct keys.
+    private(set) var count = 0
+
+    init(expectedCount: Int = 1024) {
+        var tableSize = 64
+        while tableSize < expectedCount * 2 { tableSize <<= 1 }
+        slotMask = tableSize - 1
+        slots = .allocate(capacity: tableSize)
+        slots.initialize(repeating: 0, count: tableSize)
+        startsCapacity = max(expectedCount, 16) + 1
+        starts = .allocate(capacity: startsCapacity)
+        starts[0] = 0
+        keyHashes = .allocate(capacity: startsCapacity)
+        arenaCapacity = max(expectedCount * 8, 256)
+        arena = .allocate(capacity: arenaCapacity)
+    }
+
+    deinit {
+        arena.deallocate()
+        starts.deallocate()
+        keyHashes.deallocate()
+        slots.deallocate()
+    }
+
+    /// The id of `key`, inserting it when new.
+    @inline(__always)
+    func intern(_ key: ByteField) -> Int32 {
+        var isNew = false
+        return intern(key, isNew: &isNew)
+    }
+
+    /// The id of `key`, inserting it when new; `isNew` tells which.
+    @inline(__always)
+    func intern(_ key: ByteField, isNew: inout Bool) -> Int32 {
+        let hash = ByteInterner.hash(key)
+        let tag = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if entry >> 32 == tag {
+                let id = Int(entry & 0xFFFF_FFFF) - 1
+                let start = starts[id]
+                let length = starts[id + 1] - start
+                if length == key.count && memoryEqual(arena + start, key.start, length) {
+                    isNew = false
+                    return Int32(id)
+                }
+            }
+            slot = (slot + 1) & slotMask
+        }
+        isNew = true
+        return insert(key, hash: hash, slot: slot)
+    }
+
+    /// The id of `key` if present.
+    func lookup(_ key: ByteField) -> Int32? {
+        let hash = ByteInterner.hash(key)
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            let id = Int(entry & 0xFFFF_FFFF) - 1
+            if keyHashes[id] == hash {
+                let start = starts[id]
+                let length = starts[id + 1] - start
+                if length == key.count && memoryEqual(arena + start, key.start, length) { return Int32(id) }
+            }
+            slot = (slot + 1) & slotMask
+        }
+    }
+
+    /// The id of a `String` key, inserting it when new.
+    func intern(_ key: String) -> Int32 {
+        var key = key
+        return key.withUTF8 { intern(ByteField($0)) }
+    }
+
+    /// The id of a `String` key if present.
+    func lookup(_ key: String) -> Int32? {
+        var key = key
+        return key.withUTF8 { lookup(ByteField($0)) }
+    }
+
+    /// The key of `id` as a `String` (keys are validated UTF-8).
+    func string(_ id: Int32) -> String {
+        let start = starts[Int(id)]
+        let length = starts[Int(id) + 1] - start
+        return String(decoding: UnsafeBufferPointer(start: arena + start, count: length), as: UTF8.self)
+    }
+
+    /// All keys in id order.
+    func allStrings() -> [String] { (0..<count).map { string(Int32($0)) } }
+
+    private func insert(_ key: ByteField, hash: UInt64, slot: Int) -> Int32 {
+        let id = count
+        if id >= Int(Int32.max) - 1 { fatalError("ByteInterner: more than 2^31 distinct keys") }
+        if arenaCount + key.count > arenaCapacity {
+            var newCapacity = arenaCapacity * 2
+            while newCapacity < arenaCount + key.count { newCapacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: arena, count: arenaCount)
+            arena.deallocate()
+            arena = grown
+            arenaCapacity = newCapacity
+        }
+        if key.count > 0 { (arena + arenaCount).update(from: key.start, count: key.count) }
+        arenaCount += key.count
+        if id + 2 > startsCapacity {
+            let newCapacity = startsCapacity * 2
+            let grownStarts = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+            grownStarts.update(from: starts, count: id + 1)
+            starts.deallocate()
+            starts = grownStarts
+            let grownHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
+            grownHashes.update(from: keyHashes, count: id)
+            keyHashes.deallocate()
+            keyHashes = grownHashes
+            startsCapacity = newCapacity
+        }
+        starts[id + 1] = arenaCount
+        keyHashes[id] = hash
+        slots[slot] = (hash >> 32) << 32 | UInt64(id + 1)
+        count = id + 1
+        if count * 2 > slotMask + 1 { rehash() }
+        return Int32(id)
+    }
+
+    private func rehash() {
+        let newSize = (slotMask + 1) * 2
+        slots.deallocate()
+        slots = .allocate(capacity: newSize)
+        slots.initialize(repeating: 0, count: newSize)
+        slotMask = newSize - 1
+        for id in 0..<count {
+            let hash = keyHashes[id]
+            var slot = Int(truncatingIfNeeded: hash) & slotMask
+            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
+            slots[slot] = (hash >> 32) << 32 | UInt64(id + 1)
+        }
+    }
+
+    /// A fast 64-bit hash of a short byte string (word-at-a-time multiply-mix, murmur finaliser).
+    @inline(__always)
+    static func hash(_ key: ByteField) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.count)
+        let raw = UnsafeRawPointer(key.start)
+        var offset = 0
+        while offset + 8 <= key.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            offset += 8
+        }
+        if offset < key.count {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < key.count {
+                word |= UInt64(key.start[offset]) << shift
+                shift += 8
+                offset += 1
+            }
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+        }
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+}
+
+@inline(__always)
+private func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var i = 0
+    while i < count {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
+}

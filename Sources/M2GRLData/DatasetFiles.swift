@@ -1,0 +1,120 @@
+import Foundation
+
+/// Writes the headerless little-endian files of a dataset directory, recording size and CRC-32.
+struct DatasetFileWriter {
+    let directory: URL
+    private(set) var files: [String: DatasetManifest.FileEntry] = [:]
+
+    init(directory: URL) { self.directory = directory }
+
+    mutating func write(_ name: String, bytes: UnsafeRawBufferPointer) throws {
+        let crc = CRC32.checksum(bytes)
+        let data = bytes.baseAddress.map { Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: bytes.count, deallocator: .none) } ?? Data()
+        do {
+            try data.write(to: directory.appendingPathComponent(name))
+        } catch {
+            throw DataError(.writeFailed, "\(directory.path)/\(name): \(error.localizedDescription)")
+        }
+        files[name] = .init(bytes: bytes.count, crc32: crc)
+    }
+
+    mutating func write<T: FixedWidthInteger>(_ name: String, _ values: [T]) throws {
+        #if _endian(little)
+        try values.withUnsafeBytes { try write(name, bytes: $0) }
+        #else
+        try values.map(\.littleEndian).withUnsafeBytes { try write(name, bytes: $0) }
+        #endif
+    }
+
+    /// A string table: `name.offsets` (Int64, count + 1) and `name.bytes` (UTF-8).
+    mutating func writeStrings(_ name: String, _ strings: [String]) throws {
+        var offsets: [Int64] = [0]
+        offsets.reserveCapacity(strings.count + 1)
+        var bytes: [UInt8] = []
+        for s in strings {
+            bytes.append(contentsOf: s.utf8)
+            offsets.append(Int64(bytes.count))
+        }
+        try write(name + ".offsets", offsets)
+        try write(name + ".bytes", bytes)
+    }
+}
+
+/// Reads and verifies the files a manifest lists (memory-mapped, size and CRC-32 checked).
+struct DatasetFileReader {
+    let directory: URL
+    let manifest: DatasetManifest
+
+    /// The verified bytes of `name`.
+    func data(_ name: String) throws -> Data {
+        guard let entry = manifest.files[name] else {
+            throw DataError(.invalidManifest, "\(directory.path)/manifest.json: no entry for '\(name)'")
+        }
+        let url = directory.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw DataError(.missingDatasetFile, "\(url.path): missing (listed in manifest.json)")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw DataError(.missingDatasetFile, "\(url.path): unreadable (\(error.localizedDescription))")
+        }
+        guard data.count == entry.bytes else {
+            throw DataError(.corruptDatasetFile, "\(url.path): \(data.count) bytes, manifest says \(entry.bytes)")
+        }
+        let crc = data.withUnsafeBytes { CRC32.checksum($0) }
+        guard crc == entry.crc32 else {
+            throw DataError(.corruptDatasetFile, "\(url.path): checksum mismatch (crc32 \(crc), manifest says \(entry.crc32))")
+        }
+        return data
+    }
+
+    /// A little-endian integer array of exactly `count` elements (when given).
+    func array<T: FixedWidthInteger>(_ name: String, count: Int? = nil, as: T.Type = T.self) throws -> [T] {
+        let data = try data(name)
+        let size = MemoryLayout<T>.size
+        guard data.count % size == 0 else {
+            throw DataError(.corruptDatasetFile, "\(directory.path)/\(name): \(data.count) bytes is not a multiple of \(size)")
+        }
+        let n = data.count / size
+        if let count, count != n {
+            throw DataError(.corruptDatasetFile, "\(directory.path)/\(name): \(n) elements, expected \(count)")
+        }
+        let values = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            data.withUnsafeBytes { raw in
+                if n > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * size) }
+            }
+            initialized = n
+        }
+        #if _endian(little)
+        return values
+        #else
+        return values.map { T(littleEndian: $0) }
+        #endif
+    }
+
+    /// A string table of exactly `count` strings.
+    func strings(_ name: String, count: Int) throws -> [String] {
+        let offsets: [Int64] = try array(name + ".offsets", count: count + 1)
+        let bytes = try data(name + ".bytes")
+        guard offsets.first == 0, offsets.last == Int64(bytes.count), zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw DataError(.corruptDatasetFile, "\(directory.path)/\(name).offsets: offsets inconsistent with \(name).bytes")
+        }
+        return bytes.withUnsafeBytes { raw in
+            let base = raw.bindMemory(to: UInt8.self)
+            return (0..<count).map { i in
+                String(decoding: UnsafeBufferPointer(rebasing: base[Int(offsets[i])..<Int(offsets[i + 1])]), as: UTF8.self)
+            }
+        }
+    }
+
+    /// Checks that flat-sequence offsets are well formed and tokens lie in `0..<limit`.
+    func checkSequences(_ name: String, tokens: [Int32], offsets: [Int64], limit: Int) throws {
+        guard offsets.first == 0, offsets.last == Int64(tokens.count),
+              zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw DataError(.corruptDatasetFile, "\(directory.path)/\(name).offsets: offsets inconsistent with token count")
+        }
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= limit }) {
+            throw DataError(.corruptDatasetFile, "\(directory.path)/\(name).tokens: id \(bad) outside 0..<\(limit)")
+        }
+    }
+}

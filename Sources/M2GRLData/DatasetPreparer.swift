@@ -1,0 +1,136 @@
+import Foundation
+
+/// Everything `m2grl prepare` needs: inputs, rules, splits and where to write.
+public struct PrepareOptions: Sendable {
+    /// Where events come from.
+    public enum Input: Sendable, Equatable {
+        /// TSV logs (files, or directories whose `*.tsv` / `*.tsv.gz` files are read in name order).
+        case logs([String])
+        /// A RecBole MovieLens directory (`NAME.inter`, `.item`, `.link`, `.kg`).
+        case movieLens(directory: String)
+    }
+
+    public var input: Input
+    /// Output root: each split goes to `output/SPLIT`.
+    public var output: URL
+    public var splits: [DatasetSplit]
+    public var read: LogReadOptions
+    public var rules: SessionRules
+
+    /// Defaults per input kind: logs drop dwell < 2 s and use 1 h sessions; MovieLens drops
+    /// ratings < 3 and uses 1-year sessions cut into chunks of ≤ 50. Splits default to valid + test.
+    public init(input: Input, output: URL, splits: [DatasetSplit] = [.valid, .test]) {
+        self.input = input
+        self.output = output
+        self.splits = splits
+        switch input {
+        case .logs:
+            read = LogReadOptions(minDwell: 2, minRating: nil)
+            rules = .behaviourLog
+        case .movieLens:
+            read = LogReadOptions(minDwell: nil, minRating: 3)
+            rules = .movieLens
+        }
+    }
+}
+
+/// The full outcome of a `prepare` run (saved as `output/stats.json`).
+public struct PrepareReport: Codable, Sendable {
+    public var input: InputReport
+    public var rules: SessionRules
+    public var splits: [SplitStats]
+    /// Wall-clock seconds of the whole run and cleaned events per second over it.
+    public var seconds: Double
+    public var eventsPerSecond: Double
+
+    public var summary: String {
+        ([input.summary] + splits.map(\.summary)
+            + ["total \(NumberFormatting.fixed(seconds, 2)) s, \(Int(eventsPerSecond)) events/s"]).joined(separator: "\n")
+    }
+}
+
+/// Runs the data pipeline: read → clean → split → sessions/views → dataset directories + stats.
+public enum DatasetPreparer {
+    public static func run(_ options: PrepareOptions) throws -> PrepareReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        guard !options.splits.isEmpty else { throw DataError(.invalidArgument, "no split requested") }
+        let names = options.splits.map(\.name)
+        guard Set(names).count == names.count else { throw DataError(.invalidArgument, "split requested twice: \(names)") }
+        let log: EventLog
+        var source: [String: String] = [:]
+        switch options.input {
+        case .logs(let paths):
+            let files = try expand(paths)
+            log = try EventLogReader.read(files: files, options: options.read)
+            source["input"] = files.joined(separator: ",")
+            source["kind"] = "tsv"
+        case .movieLens(let directory):
+            log = try MovieLensLoader.load(directory: directory, onError: options.read.onError, progress: options.read.progress)
+            source["input"] = directory
+            source["kind"] = "movielens"
+        }
+        let builder = DatasetBuilder(log: log, rules: options.rules)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        var stats: [SplitStats] = []
+        do {
+            try FileManager.default.createDirectory(at: options.output, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(.writeFailed, "\(options.output.path): \(error.localizedDescription)")
+        }
+        for split in options.splits {
+            let buildStarted = clock.now
+            var (dataset, splitStats) = builder.build(split: split, source: source)
+            let writeStarted = clock.now
+            let directory = options.output.appendingPathComponent(split.name)
+            try dataset.write(to: directory)
+            splitStats.buildSeconds = (writeStarted - buildStarted).seconds
+            splitStats.writeSeconds = (clock.now - writeStarted).seconds
+            stats.append(splitStats)
+            struct SplitFile: Encodable { var input: InputReport; var rules: SessionRules; var split: SplitStats }
+            try write(encoder, SplitFile(input: log.report, rules: options.rules, split: splitStats),
+                      to: directory.appendingPathComponent("stats.json"))
+        }
+        let seconds = (clock.now - started).seconds
+        let report = PrepareReport(input: log.report, rules: options.rules, splits: stats, seconds: seconds,
+                                   eventsPerSecond: Double(log.report.linesRead) / max(seconds, 1e-9))
+        try write(encoder, report, to: options.output.appendingPathComponent("stats.json"))
+        return report
+    }
+
+    private static func write<T: Encodable>(_ encoder: JSONEncoder, _ value: T, to url: URL) throws {
+        do { try encoder.encode(value).write(to: url, options: .atomic) } catch {
+            throw DataError(.writeFailed, "\(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Files as given; directories replaced by their `*.tsv`, `*.tsv.gz`, `*.log`, `*.gz` files in name order.
+    static func expand(_ paths: [String]) throws -> [String] {
+        guard !paths.isEmpty else { throw DataError(.invalidArgument, "no input given") }
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw DataError(.fileNotFound, "\(path): no such file or directory")
+            }
+            if isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                let logs = names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".tsv") || $0.hasSuffix(".tsv.gz") || $0.hasSuffix(".log") || $0.hasSuffix(".gz")) }.sorted()
+                guard !logs.isEmpty else { throw DataError(.emptyInput, "\(path): directory holds no .tsv or .tsv.gz files") }
+                files += logs.map { path + "/" + $0 }
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+}
+
+/// Parses timestamps as the log reader does: epoch seconds or ISO-8601 (no zone = UTC).
+public enum LogTimestamp {
+    public static func parse(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { FieldParsing.parseTimestamp(ByteField($0)) }
+    }
+}

@@ -1,0 +1,231 @@
+/// What to do with a malformed line.
+public enum ErrorPolicy: String, Sendable, CaseIterable, Codable {
+    /// Count and report it, then carry on.
+    case skip
+    /// Stop with a `malformedLine` error.
+    case fail
+}
+
+/// How raw log lines are cleaned while reading.
+public struct LogReadOptions: Sendable {
+    /// Drop events whose dwell (seconds) is below this, when the log has a dwell column. Nil = keep all.
+    public var minDwell: Double? = 2
+    /// Drop events whose rating is below this, when the log has a rating column. Nil = keep all.
+    public var minRating: Double?
+    /// Malformed-line policy.
+    public var onError: ErrorPolicy = .skip
+    /// Attribute views filled later from side files (MovieLens: category, director).
+    public var extraAttributeViews: [String] = []
+    /// Progress line on standard error for long reads.
+    public var progress: ProgressReporter?
+
+    public init(minDwell: Double? = 2, minRating: Double? = nil, onError: ErrorPolicy = .skip) {
+        self.minDwell = minDwell
+        self.minRating = minRating
+        self.onError = onError
+    }
+}
+
+/// Reads UTF-8 TSV behaviour logs (optionally gzip-compressed) into an `EventLog`.
+///
+/// Files are read in the order given; their headers may order columns differently but must name
+/// the same attribute columns. Parsing works on bytes, never on per-field `String`s.
+public enum EventLogReader {
+    public static func read(files: [String], options: LogReadOptions = LogReadOptions()) throws -> EventLog {
+        guard !files.isEmpty else { throw DataError(.invalidArgument, "no input files") }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var report = InputReport()
+        report.files = files
+        let streams = try files.map { try InputByteStream(path: $0) }
+        let totalBytes = streams.reduce(Int64(0)) { $0 + $1.fileSize }
+        var bytesBefore: Int64 = 0
+
+        let users = ByteInterner(expectedCount: 1 << 12)
+        let items = ByteInterner(expectedCount: 1 << 14)
+        var attributeNames: [String] = []
+        var attributeValues: [ByteInterner] = []
+        var itemAttributes: [[Int32]] = []
+        var eventUser: [Int32] = []
+        var eventItem: [Int32] = []
+        var eventTime: [Int64] = []
+        var eventAppSession: [UInt64] = []
+        var hasAppSessions: Bool?
+        var events = 0
+
+        for stream in streams {
+            let file = stream.path
+            var schema: LogSchema?
+            /// Global attribute view index per schema attribute.
+            var attributeSlots: [Int] = []
+            var fields = UnsafeMutablePointer<ByteField>.allocate(capacity: 1)
+            defer { fields.deallocate() }
+            var columnCount = 0
+            var pendingBlankLines: [Int] = []
+            // Plain column indices (-1 = absent), so the per-line path copies no struct or string.
+            var userColumn = 0, itemColumn = 0, timeColumn = 0, dwellColumn = -1, ratingColumn = -1, appColumn = -1
+            var attributeColumns: [Int] = []
+            /// Items whose attributes (in this file's columns) are not all known yet.
+            var incomplete = Set<Int32>()
+
+            try LineReader().forEachLine(in: stream, onChunk: { consumed in
+                options.progress?.update(events: events, bytes: bytesBefore + consumed, totalBytes: totalBytes)
+            }) { line, lineNumber in
+                guard schema != nil else {
+                    // Header line.
+                    guard FieldParsing.isValidUTF8(line) else {
+                        throw DataError(.missingColumns, "\(file): header is not valid UTF-8")
+                    }
+                    let text = line.string
+                    guard !text.trimmingSpaces.isEmpty else { throw DataError(.emptyInput, "\(file): empty header line") }
+                    let parsed = try LogSchema(header: text, file: file)
+                    if hasAppSessions == nil {
+                        attributeNames = parsed.attributeNames + options.extraAttributeViews
+                        attributeValues = attributeNames.map { _ in ByteInterner(expectedCount: 256) }
+                        itemAttributes = attributeNames.map { _ in [] }
+                        hasAppSessions = parsed.appSession != nil
+                    } else {
+                        guard Set(parsed.attributeNames) == Set(attributeNames.filter { !options.extraAttributeViews.contains($0) }) else {
+                            throw DataError(.missingColumns, "\(file): attribute columns \(parsed.attributeNames) differ from the first file's \(attributeNames)")
+                        }
+                        guard (parsed.appSession != nil) == hasAppSessions else {
+                            throw DataError(.missingColumns, "\(file): app-session column present in some input files but not in others")
+                        }
+                    }
+                    attributeSlots = parsed.attributes.map { a in attributeNames.firstIndex(of: a.name)! }
+                    columnCount = parsed.columnCount
+                    userColumn = parsed.user
+                    itemColumn = parsed.item
+                    timeColumn = parsed.timestamp
+                    dwellColumn = parsed.dwell ?? -1
+                    ratingColumn = parsed.rating ?? -1
+                    appColumn = parsed.appSession ?? -1
+                    attributeColumns = parsed.attributes.map(\.column)
+                    fields.deallocate()
+                    fields = .allocate(capacity: columnCount)
+                    schema = parsed
+                    return
+                }
+                if line.count == 0 {
+                    pendingBlankLines.append(lineNumber)  // reported unless only trailing blanks follow
+                    return
+                }
+                report.linesRead += 1
+                if !pendingBlankLines.isEmpty {
+                    for blank in pendingBlankLines {
+                        report.linesRead += 1
+                        report.recordMalformed(.emptyLine, file: file, line: blank)
+                        if options.onError == .fail { throw malformed(.emptyLine, file, blank) }
+                    }
+                    pendingBlankLines.removeAll()
+                }
+                // Split on tabs.
+                var fieldCount = 0
+                var fieldStart = 0
+                var i = 0
+                var tooMany = false
+                let bytes = line.start
+                while i < line.count {
+                    if bytes[i] == 0x09 {
+                        if fieldCount == columnCount - 1 { tooMany = true; break }
+                        fields[fieldCount] = ByteField(start: bytes + fieldStart, count: i - fieldStart)
+                        fieldCount += 1
+                        fieldStart = i + 1
+                    }
+                    i += 1
+                }
+                if !tooMany {
+                    fields[fieldCount] = ByteField(start: bytes + fieldStart, count: line.count - fieldStart)
+                    fieldCount += 1
+                }
+                var reason: MalformedReason?
+                var dwell: Double?
+                var rating: Double?
+                var time: Int64 = 0
+                if tooMany || fieldCount != columnCount {
+                    reason = .wrongColumnCount
+                } else if !FieldParsing.isValidUTF8(line) {
+                    reason = .invalidUTF8
+                } else if fields[userColumn].count == 0 || fields[itemColumn].count == 0 {
+                    reason = .emptyId
+                } else if let t = FieldParsing.parseTimestamp(fields[timeColumn]) {
+                    time = t
+                    if dwellColumn >= 0, fields[dwellColumn].count > 0 {
+                        dwell = FieldParsing.parseDouble(fields[dwellColumn])
+                        if dwell == nil { reason = .badNumber }
+                    }
+                    if ratingColumn >= 0, fields[ratingColumn].count > 0 {
+                        rating = FieldParsing.parseDouble(fields[ratingColumn])
+                        if rating == nil { reason = .badNumber }
+                    }
+                } else {
+                    reason = .badTimestamp
+                }
+                if let reason {
+                    report.recordMalformed(reason, file: file, line: lineNumber)
+                    if options.onError == .fail { throw malformed(reason, file, lineNumber) }
+                    return
+                }
+                if let minDwell = options.minDwell, let dwell, dwell < minDwell {
+                    report.droppedShortDwell += 1
+                    return
+                }
+                if let minRating = options.minRating, let rating, rating < minRating {
+                    report.droppedLowRating += 1
+                    return
+                }
+                let user = users.intern(fields[userColumn])
+                var isNewItem = false
+                let item = items.intern(fields[itemColumn], isNew: &isNewItem)
+                let itemIndex = Int(item)
+                if isNewItem {
+                    for a in 0..<itemAttributes.count { itemAttributes[a].append(0) }
+                }
+                if isNewItem || (!incomplete.isEmpty && incomplete.contains(item)) {
+                    // Attribute values come from the item's first event with a non-empty value.
+                    var complete = true
+                    for k in 0..<attributeColumns.count {
+                        let slot = attributeSlots[k]
+                        if itemAttributes[slot][itemIndex] == 0 {
+                            let value = fields[attributeColumns[k]]
+                            if value.count > 0 {
+                                itemAttributes[slot][itemIndex] = attributeValues[slot].intern(value) + 1
+                            } else {
+                                complete = false
+                            }
+                        }
+                    }
+                    if complete { if !isNewItem { incomplete.remove(item) } } else { incomplete.insert(item) }
+                }
+                eventUser.append(user)
+                eventItem.append(item)
+                eventTime.append(time)
+                if appColumn >= 0 { eventAppSession.append(ByteInterner.hash(fields[appColumn])) }
+                events += 1
+            }
+            guard schema != nil else { throw DataError(.emptyInput, "\(file): empty file (no header)") }
+            bytesBefore += stream.consumedFileBytes
+        }
+        // Items are only interned by kept events, so attribute arrays match the item count
+        // unless there are no attribute views at all.
+        let log = EventLog(users: users, items: items, attributeNames: attributeNames, attributeValues: attributeValues,
+                           itemAttributes: itemAttributes, eventUser: eventUser, eventItem: eventItem,
+                           eventTime: eventTime, eventAppSession: eventAppSession, report: report)
+        log.report.bytesRead = bytesBefore
+        log.report.cleanedEvents = events
+        log.report.users = users.count
+        log.report.items = items.count
+        log.report.seconds = (clock.now - started).seconds
+        options.progress?.finish(events: events, bytes: bytesBefore)
+        return log
+    }
+
+    private static func malformed(_ reason: MalformedReason, _ file: String, _ line: Int) -> DataError {
+        DataError(.malformedLine, "\(file):\(line): malformed line (\(reason.rawValue)); use --on-error skip to skip such lines")
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+extension PreparedDataset {
+    /// Writes the dataset as a directory (see `DatasetManifest` for the layout). The directory is
+    /// written under a temporary name and then renamed, replacing an existing one, so readers never
+    /// see a half-written dataset.
+    public func write(to directory: URL) throws {
+        let fm = FileManager.default
+        let temporary = directory.deletingLastPathComponent()
+            .appendingPathComponent(".\(directory.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try? fm.removeItem(at: temporary)
+            try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(.writeFailed, "\(temporary.path): \(error.localizedDescription)")
+        }
+        do {
+            var writer = DatasetFileWriter(directory: temporary)
+            for (v, view) in views.enumerated() {
+                try writer.writeStrings("view\(v).vocab", view.vocabulary)
+                try writer.write("view\(v).counts", view.counts)
+                try writer.write("view\(v).tokens", view.sequences.tokens)
+                try writer.write("view\(v).offsets", view.sequences.offsets.map(Int64.init))
+                var edgeBytes: [Int32] = []
+                edgeBytes.reserveCapacity(view.edges.count * 4)
+                for e in view.edges {
+                    edgeBytes.append(e.source)
+                    edgeBytes.append(e.target)
+                    edgeBytes.append(Int32(truncatingIfNeeded: e.count))
+                    edgeBytes.append(Int32(truncatingIfNeeded: e.count >> 32))
+                }
+                try writer.write("view\(v).edges", edgeBytes)
+            }
+            for (r, relation) in relations.enumerated() {
+                try writer.write("relation\(r).attribute", relation.attributeOfItem)
+                var flat: [Int32] = []
+                flat.reserveCapacity(relation.pairs.count * 2)
+                for p in relation.pairs { flat.append(p.item); flat.append(p.attribute) }
+                try writer.write("relation\(r).pairs", flat)
+            }
+            try writer.writeStrings("users.ids", users.map(\.user))
+            var train = SequenceSet(), heldOut = SequenceSet()
+            for u in users { train.append(u.trainItems); heldOut.append(u.heldOutItems) }
+            try writer.write("users.train.tokens", train.tokens)
+            try writer.write("users.train.offsets", train.offsets.map(Int64.init))
+            try writer.write("users.heldout.tokens", heldOut.tokens)
+            try writer.write("users.heldout.offsets", heldOut.offsets.map(Int64.init))
+            try writer.write("users.heldoutcount", users.map { Int64($0.heldOutCount) })
+            let keys = Array(Set(items.flatMap(\.attributes.keys))).sorted()
+            try writer.writeStrings("items.ids", items.map(\.id))
+            try writer.writeStrings("items.names", items.map(\.displayName))
+            for (k, key) in keys.enumerated() { try writer.writeStrings("items.attr\(k)", items.map { $0.attributes[key] ?? "" }) }
+
+            let manifest = DatasetManifest(
+                format: DatasetManifest.formatName, version: DatasetManifest.currentVersion,
+                views: views.map { .init(name: $0.name, nodeCount: $0.nodeCount, sequences: $0.sequences.count,
+                                         tokens: $0.sequences.tokens.count, edges: $0.edges.count) },
+                relations: relations.map { .init(view: $0.view, items: $0.attributeOfItem.count, pairs: $0.pairs.count) },
+                users: users.count, items: items.count, itemAttributeKeys: keys, source: source, files: writer.files)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(manifest).write(to: temporary.appendingPathComponent("manifest.json"))
+            if fm.fileExists(atPath: directory.path) { try fm.removeItem(at: directory) }
+            try fm.moveItem(at: temporary, to: directory)
+        } catch let error as DataError {
+            try? fm.removeItem(at: temporary)
+            throw error
+        } catch {
+            try? fm.removeItem(at: temporary)
+            throw DataError(.writeFailed, "\(directory.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads a dataset directory written by `write(to:)`, verifying every file's size and CRC-32
+    /// and the consistency of ids, offsets and counts.
+    public static func read(from directory: URL) throws -> PreparedDataset {
+        let manifest = try readManifest(directory)
+        let reader = DatasetFileReader(directory: directory, manifest: manifest)
+        guard let first = manifest.views.first, first.name == "item" else {
+            throw DataError(.invalidManifest, "\(directory.path)/manifest.json: views[0] must be the item view")
+        }
+        var views: [ViewData] = []
+        for (v, entry) in manifest.views.enumerated() {
+            let vocabulary = try reader.strings("view\(v).vocab", count: entry.nodeCount)
+            let counts: [Int64] = try reader.array("view\(v).counts", count: entry.nodeCount)
+            let tokens: [Int32] = try reader.array("view\(v).tokens", count: entry.tokens)
+            let offsets: [Int64] = try reader.array("view\(v).offsets", count: entry.sequences + 1)
+            try reader.checkSequences("view\(v)", tokens: tokens, offsets: offsets, limit: entry.nodeCount)
+            let raw: [Int32] = try reader.array("view\(v).edges", count: entry.edges * 4)
+            var edges: [Edge] = []
+            edges.reserveCapacity(entry.edges)
+            for e in 0..<entry.edges {
+                let count = Int64(raw[4 * e + 3]) << 32 | Int64(UInt32(bitPattern: raw[4 * e + 2]))
+                let edge = Edge(source: raw[4 * e], target: raw[4 * e + 1], count: count)
+                guard edge.source > 0, edge.target > 0, Int(edge.source) < entry.nodeCount, Int(edge.target) < entry.nodeCount else {
+                    throw DataError(.corruptDatasetFile, "\(directory.path)/view\(v).edges: edge \(e) has an id outside 1..<\(entry.nodeCount)")
+                }
+                edges.append(edge)
+            }
+            views.append(ViewData(name: entry.name, vocabulary: vocabulary, counts: counts,
+                                  sequences: SequenceSet(tokens: tokens, offsets: offsets.map(Int.init)), edges: edges))
+        }
+        let itemCount = first.nodeCount
+        var relations: [ItemRelation] = []
+        for (r, entry) in manifest.relations.enumerated() {
+            guard let target = manifest.views.first(where: { $0.name == entry.view }), entry.items == itemCount else {
+                throw DataError(.invalidManifest, "\(directory.path)/manifest.json: relation \(r) does not match the views")
+            }
+            let attribute: [Int32] = try reader.array("relation\(r).attribute", count: itemCount)
+            let flat: [Int32] = try reader.array("relation\(r).pairs", count: entry.pairs * 2)
+            if let bad = attribute.first(where: { $0 < 0 || Int($0) >= target.nodeCount }) {
+                throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).attribute: id \(bad) outside 0..<\(target.nodeCount)")
+            }
+            var pairs: [(item: Int32, attribute: Int32)] = []
+            pairs.reserveCapacity(entry.pairs)
+            for p in 0..<entry.pairs {
+                let item = flat[2 * p], value = flat[2 * p + 1]
+                guard item > 0, Int(item) < itemCount, value > 0, Int(value) < target.nodeCount else {
+                    throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).pairs: pair \(p) has an id out of range")
+                }
+                pairs.append((item, value))
+            }
+            relations.append(ItemRelation(view: entry.view, attributeOfItem: attribute, pairs: pairs))
+        }
+        let userIds = try reader.strings("users.ids", count: manifest.users)
+        let trainTokens: [Int32] = try reader.array("users.train.tokens")
+        let trainOffsets: [Int64] = try reader.array("users.train.offsets", count: manifest.users + 1)
+        try reader.checkSequences("users.train", tokens: trainTokens, offsets: trainOffsets, limit: itemCount)
+        let heldTokens: [Int32] = try reader.array("users.heldout.tokens")
+        let heldOffsets: [Int64] = try reader.array("users.heldout.offsets", count: manifest.users + 1)
+        try reader.checkSequences("users.heldout", tokens: heldTokens, offsets: heldOffsets, limit: itemCount)
+        let heldCounts: [Int64] = try reader.array("users.heldoutcount", count: manifest.users)
+        var users: [UserHistory] = []
+        users.reserveCapacity(manifest.users)
+        for u in 0..<manifest.users {
+            users.append(UserHistory(user: userIds[u],
+                                     trainItems: Array(trainTokens[Int(trainOffsets[u])..<Int(trainOffsets[u + 1])]),
+                                     heldOutItems: Array(heldTokens[Int(heldOffsets[u])..<Int(heldOffsets[u + 1])]),
+                                     heldOutCount: Int(heldCounts[u])))
+        }
+        guard manifest.items == itemCount else {
+            throw DataError(.invalidManifest, "\(directory.path)/manifest.json: \(manifest.items) items but the item view has \(itemCount) nodes")
+        }
+        let ids = try reader.strings("items.ids", count: itemCount)
+        let names = try reader.strings("items.names", count: itemCount)
+        let attributeColumns = try manifest.itemAttributeKeys.indices.map { try reader.strings("items.attr\($0)", count: itemCount) }
+        var items: [ItemInfo] = []
+        items.reserveCapacity(itemCount)
+        for i in 0..<itemCount {
+            var attributes: [String: String] = [:]
+            for (k, key) in manifest.itemAttributeKeys.enumerated() where !attributeColumns[k][i].isEmpty {
+                attributes[key] = attributeColumns[k][i]
+            }
+            items.append(ItemInfo(id: ids[i], displayName: names[i], attributes: attributes))
+        }
+        return PreparedDataset(views: views, relations: relations, users: users, items: items, source: manifest.source)
+    }
+
+    /// Reads and checks `manifest.json` of a dataset directory.
+    public static func readManifest(_ directory: URL) throws -> DatasetManifest {
+        let url = directory.appendingPathComponent("manifest.json")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(.missingDatasetFile, "\(directory.path): no such dataset directory")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw DataError(.missingDatasetFile, "\(url.path): missing manifest")
+        }
+        struct Header: Decodable { var format: String?; var version: Int? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw DataError(.invalidManifest, "\(url.path): not a JSON object")
+        }
+        guard header.format == DatasetManifest.formatName else {
+            throw DataError(.invalidManifest, "\(url.path): format '\(header.format ?? "none")' is not '\(DatasetManifest.formatName)'")
+        }
+        guard let version = header.version, version >= 1 else { throw DataError(.invalidManifest, "\(url.path): missing or invalid version") }
+        guard version <= DatasetManifest.currentVersion else {
+            throw DataError(.unsupportedFormatVersion,
+                            "\(url.path): format version \(version) is newer than this build supports (\(DatasetManifest.currentVersion)); upgrade m2grl")
+        }
+        do {
+            return try JSONDecoder().decode(DatasetManifest.self, from: data)
+        } catch {
+            throw DataError(.invalidManifest, "\(url.path): \(error)")
+        }
+    }
+}
