@@ -53,7 +53,7 @@ def plot(docs, out):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(11, 7))
+    fig, ax = plt.subplots(figsize=(14, 7))
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     i = 0
     for doc in docs:
@@ -84,7 +84,7 @@ def plot(docs, out):
                  f"({m['cpu_model']}), Python clients\nmarkers: closed loop, ● 1 client  ■ N clients "
                  f"(filled p50, hollow p99); 1-min load at start: {loads}", fontsize=9)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     for ext in ("svg", "png"):
         fig.savefig(f"{out}.{ext}", dpi=110)
@@ -96,16 +96,35 @@ def fmt(x, digits=0):
 
 
 def markdown(docs):
-    print("| system | index | params | recall@10 | mode | clients | QPS | p50 µs | p90 µs | p99 µs | p99.9 µs |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    """Closed-loop summary (one row per system and index), then every open-loop point."""
+    print("| system | index | params | recall@10 | build s | 1 client: p50 / p90 / p99 / p99.9 µs | 1 client QPS "
+          "| N clients: QPS | N clients: p50 / p99 µs | batch QPS |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for doc in docs:
+        for index, rows in ((i, r) for i, r in ((lbl.split(" ", 1)[1], rs) for lbl, rs in series(doc))):
+            one = next((r for r in rows if r["mode"] == "closed" and r["clients"] == 1), None)
+            many = next((r for r in rows if r["mode"] == "closed" and r["clients"] > 1), None)
+            batch = next((r for r in rows if r["mode"] == "batch"), None)
+            info = doc.get("indexes", {}).get(index, {})
+            build = info.get("build_seconds", info.get("index_and_load_seconds"))
+            params = ", ".join(f"{k}={v}" for k, v in rows[0].get("params", {}).items()) or "—"
+            l1 = (one or {}).get("latency_us", {})
+            ln = (many or {}).get("latency_us", {})
+            print(f"| {doc['system']} | {index} | {params} | {rows[0]['recall_at_k']:.3f} | {fmt(build, 1)} | "
+                  f"{' / '.join(fmt(l1.get(p)) for p in ('p50', 'p90', 'p99', 'p999'))} | {fmt((one or {}).get('qps'))} | "
+                  f"{fmt((many or {}).get('qps'))} ({(many or {}).get('clients', '—')} {(many or {}).get('concurrency', '')}) | "
+                  f"{fmt(ln.get('p50'))} / {fmt(ln.get('p99'))} | {fmt((batch or {}).get('qps'))} |")
+    print()
+    print("| system | index | offered QPS | achieved QPS | p50 µs | p90 µs | p99 µs | client send lag p50 / p99 µs | load 1m |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for doc in docs:
         for r in doc["runs"]:
-            lat = r.get("latency_us") or {}
-            mode = r["mode"] + (f" @{r['target_qps']}/s" if r["mode"] == "open" else "")
-            params = ", ".join(f"{k}={v}" for k, v in r.get("params", {}).items()) or "—"
-            print(f"| {doc['system']} | {r['index']} | {params} | {r['recall_at_k']:.3f} | {mode} | "
-                  f"{r['clients']} ({r['concurrency']}) | {fmt(r['qps'])} | {fmt(lat.get('p50'))} | "
-                  f"{fmt(lat.get('p90'))} | {fmt(lat.get('p99'))} | {fmt(lat.get('p999'))} |")
+            if r["mode"] != "open":
+                continue
+            lat, lag = r.get("latency_us") or {}, r.get("send_lag_us") or {}
+            print(f"| {doc['system']} | {r['index']} | {fmt(r['target_qps'])} | {fmt(r['qps'])} | {fmt(lat.get('p50'))} | "
+                  f"{fmt(lat.get('p90'))} | {fmt(lat.get('p99'))} | {fmt(lag.get('p50'))} / {fmt(lag.get('p99'))} | "
+                  f"{fmt(r.get('loadavg_1m'), 1)} |")
 
 
 def main():

