@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "RPCServer",
             dependencies: [
-                "CLibUV", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                "CLibUV", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(
             name: "RPCServerTests",
-            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity"]
         ),
         .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
         .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData", "VectorIndex"]),
