@@ -139,4 +139,18 @@ import WireProtocol
         #expect(try client.ping(payload: [1]) == [1])
         #expect(try client.topK(TopKRequest(view: "item", k: 3, queries: .ids([1]))).results[0].ids.count == 3)
     }
+
+    @Test func reloadPreparesTheCatalogueOfTheNewSnapshot() throws {
+        let plain = try Fixture.snapshot(version: "v-plain", seed: 3)
+        let withModel = fixture.snapshot
+        let server = try Fixture.server(snapshot: plain, loader: { target in target == .current ? withModel : plain })
+        defer { server.stop(); server.wait() }
+        let client = try RPCClient(port: server.port)
+        #expect { try client.diverse(DiverseRequest(triggers: [1], k: 5)) } throws: { ($0 as? RPCClientError)?.serverCode == .modelUnavailable }
+        try server.reload(.current)
+        let reply = try client.diverse(DiverseRequest(triggers: [1], k: 5, excludeCategories: ["Drama"]))
+        #expect(reply.results.count == 5 && !reply.results.contains { $0.category == "Drama" })
+        try server.reload(.path("/plain"))
+        #expect { try client.diverse(DiverseRequest(triggers: [1], k: 5)) } throws: { ($0 as? RPCClientError)?.serverCode == .modelUnavailable }
+    }
 }
