@@ -64,6 +64,7 @@ public struct TrainCommand: ParsableCommand {
         if let batchSize { cfg.batchSize = batchSize }
         if let views { try cfg.set("skipgram.views", views) }
         try cfg.validate()
+        if resume, checkpoint == nil { throw ValidationError("--resume needs --checkpoint DIR") }
         for e in export where e != "txt" && e != "f32" { throw ValidationError("--export takes txt or f32, got '\(e)'") }
 
         let dataset = try PreparedDataset.read(from: URL(fileURLWithPath: data))
