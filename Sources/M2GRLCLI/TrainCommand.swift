@@ -121,6 +121,7 @@ public struct TrainCommand: ParsableCommand {
 /// Set by SIGINT; training stops after the current mini-batch.
 final class InterruptFlag: Sendable {
     private let flag = Atomic<Bool>(false)
+    /// Keeps the signal source alive; `nonisolated(unsafe)`: written once by `install`, on the main thread.
     nonisolated(unsafe) private static var source: DispatchSourceSignal?
 
     var isSet: Bool { flag.load(ordering: .relaxed) }
