@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
         .library(name: "RPCServer", targets: ["RPCServer"]),
         .library(name: "RPCClient", targets: ["RPCClient"]),
+        .library(name: "M2GRLRebuild", targets: ["M2GRLRebuild"]),
+        .executable(name: "m2grl-rebuild", targets: ["m2grl-rebuild"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,12 +57,13 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: ["CFaissShim"]),
         .target(name: "M2GRLData", dependencies: ["M2GRLCore", "CZlib"]),
         .target(name: "M2GRLTrainer", dependencies: ["M2GRLCore", "M2GRLData"]),
+        .target(name: "M2GRLDiversity", dependencies: ["M2GRLCore", "M2GRLData"]),
         .target(name: "Snapshot", dependencies: ["M2GRLCore", "M2GRLData", "VectorIndex"]),
         .target(name: "WireProtocol"),
         .target(
             name: "RPCServer",
             dependencies: [
-                "CLibUV", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                "CLibUV", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -70,7 +73,7 @@ let package = Package(
         .target(
             name: "M2GRLCLI",
             dependencies: [
-                "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "Snapshot",
+                "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "M2GRLDiversity", "Snapshot",
                 "WireProtocol", "RPCServer", "RPCClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,15 +81,50 @@ let package = Package(
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
 
+        // MARK: Daily rebuild (issue #8)
+        .target(
+            name: "M2GRLRebuild",
+            dependencies: ["M2GRLCore", "M2GRLData", "M2GRLTrainer", "Snapshot", "RPCClient", "WireProtocol"]
+        ),
+        .executableTarget(
+            name: "m2grl-rebuild",
+            dependencies: ["M2GRLRebuild", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/m2grl-rebuild"
+        ),
+        .executableTarget(
+            name: "SnapshotBenchmark",
+            dependencies: ["Snapshot", "M2GRLCore"],
+            path: "Benchmarks/export/SnapshotBenchmark"
+        ),
+
         // MARK: Benchmarks
         .executableTarget(name: "index-latency-bench", dependencies: ["VectorIndex"], path: "Benchmarks/IndexLatency"),
+        .executableTarget(
+            name: "rpc-latency",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/RPCLatency"
+        ),
         .executableTarget(name: "trainer-bench", dependencies: ["M2GRLTrainer", "M2GRLData"], path: "Benchmarks/trainer/Swift"),
+        .executableTarget(name: "diversity-bench", dependencies: ["M2GRLDiversity", "M2GRLData", "M2GRLCore"], path: "Benchmarks/Diversity"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
         .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "M2GRLCore", "VectorIndex"]),
+        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
+        .testTarget(
+            name: "RPCServerTests",
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity"]
+        ),
         .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
+        .testTarget(
+            name: "M2GRLRebuildTests",
+            dependencies: ["M2GRLRebuild", "M2GRLData", "M2GRLCore", "Snapshot", "RPCServer", "RPCClient", "WireProtocol",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData", "VectorIndex"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -9,8 +9,12 @@ public struct M2GRLCommand: ParsableCommand {
             PrepareCommand.self,
             SynthCommand.self,
             IndexDemoCommand.self,
+            ExportCommand.self, InspectCommand.self, NeighborsCommand.self,
+            ServeCommand.self,
+            QueryCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            TrainDiversityCommand.self,
         ]
     )
 

@@ -12,8 +12,9 @@ final class ByteInterner {
     private var startsCapacity: Int
     /// Hash of each key, by id (kept to rehash without reading the arena).
     private var keyHashes: UnsafeMutablePointer<UInt64>
-    /// Table slots: high 32 bits = hash tag, low 32 bits = `id + 1`; 0 when empty. The tag lets a
-    /// probe reject other keys without touching the arena.
+    /// Table slots, two words each: `entry` = hash tag (24 bits) | key length (8 bits, 255 = long)
+    /// | `id + 1` (32 bits), 0 when empty; then the key's bytes when it is at most 8 bytes long.
+    /// Short keys (most ids) are thus matched without touching the arena: one cache miss a probe.
     private var slots: UnsafeMutablePointer<UInt64>
     private var slotMask: Int
     /// Number of distinct keys.
@@ -23,8 +24,8 @@ final class ByteInterner {
         var tableSize = 64
         while tableSize < expectedCount * 2 { tableSize <<= 1 }
         slotMask = tableSize - 1
-        slots = .allocate(capacity: tableSize)
-        slots.initialize(repeating: 0, count: tableSize)
+        slots = .allocate(capacity: 2 * tableSize)
+        slots.initialize(repeating: 0, count: 2 * tableSize)
         startsCapacity = max(expectedCount, 16) + 1
         starts = .allocate(capacity: startsCapacity)
         starts[0] = 0
@@ -51,18 +52,25 @@ final class ByteInterner {
     @inline(__always)
     func intern(_ key: ByteField, isNew: inout Bool) -> Int32 {
         let hash = ByteInterner.hash(key)
-        let tag = hash >> 32
+        let header = ByteInterner.header(hash: hash, length: key.count)
+        let word = key.count <= 8 ? ByteInterner.inlineWord(key) : 0
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
-            let entry = slots[slot]
+            let entry = slots[2 * slot]
             if entry == 0 { break }
-            if entry >> 32 == tag {
+            if entry >> 32 == header {
                 let id = Int(entry & 0xFFFF_FFFF) - 1
-                let start = starts[id]
-                let length = starts[id + 1] - start
-                if length == key.count && memoryEqual(arena + start, key.start, length) {
-                    isNew = false
-                    return Int32(id)
+                if key.count <= 8 {
+                    if slots[2 * slot + 1] == word {
+                        isNew = false
+                        return Int32(id)
+                    }
+                } else {
+                    let start = starts[id]
+                    if starts[id + 1] - start == key.count && memoryEqual(arena + start, key.start, key.count) {
+                        isNew = false
+                        return Int32(id)
+                    }
                 }
             }
             slot = (slot + 1) & slotMask
@@ -71,18 +79,36 @@ final class ByteInterner {
         return insert(key, hash: hash, slot: slot)
     }
 
+    /// Tag and length bits of a slot entry (its high 32 bits).
+    @inline(__always)
+    static func header(hash: UInt64, length: Int) -> UInt64 {
+        (hash >> 40) << 8 | UInt64(min(length, 255))
+    }
+
+    /// The bytes of a key of at most 8 bytes, zero-padded, as one word.
+    @inline(__always)
+    static func inlineWord(_ key: ByteField) -> UInt64 {
+        var word: UInt64 = 0
+        var i = 0
+        while i < key.count {
+            word |= UInt64(key.start[i]) << (8 * UInt64(i))
+            i += 1
+        }
+        return word
+    }
+
     /// The id of `key` if present.
     func lookup(_ key: ByteField) -> Int32? {
         let hash = ByteInterner.hash(key)
+        let header = ByteInterner.header(hash: hash, length: key.count)
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
-            let entry = slots[slot]
+            let entry = slots[2 * slot]
             if entry == 0 { return nil }
-            let id = Int(entry & 0xFFFF_FFFF) - 1
-            if keyHashes[id] == hash {
+            if entry >> 32 == header {
+                let id = Int(entry & 0xFFFF_FFFF) - 1
                 let start = starts[id]
-                let length = starts[id + 1] - start
-                if length == key.count && memoryEqual(arena + start, key.start, length) { return Int32(id) }
+                if starts[id + 1] - start == key.count && memoryEqual(arena + start, key.start, key.count) { return Int32(id) }
             }
             slot = (slot + 1) & slotMask
         }
@@ -106,9 +132,6 @@ final class ByteInterner {
         let length = starts[Int(id) + 1] - start
         return String(decoding: UnsafeBufferPointer(start: arena + start, count: length), as: UTF8.self)
     }
-
-    /// All keys in id order.
-    func allStrings() -> [String] { (0..<count).map { string(Int32($0)) } }
 
     private func insert(_ key: ByteField, hash: UInt64, slot: Int) -> Int32 {
         let id = count
@@ -138,24 +161,28 @@ final class ByteInterner {
         }
         starts[id + 1] = arenaCount
         keyHashes[id] = hash
-        slots[slot] = (hash >> 32) << 32 | UInt64(id + 1)
+        slots[2 * slot] = ByteInterner.header(hash: hash, length: key.count) << 32 | UInt64(id + 1)
+        slots[2 * slot + 1] = key.count <= 8 ? ByteInterner.inlineWord(key) : 0
         count = id + 1
         if count * 2 > slotMask + 1 { rehash() }
         return Int32(id)
     }
 
     private func rehash() {
-        let newSize = (slotMask + 1) * 2
-        slots.deallocate()
-        slots = .allocate(capacity: newSize)
-        slots.initialize(repeating: 0, count: newSize)
+        let oldSlots = slots
+        let oldSize = slotMask + 1
+        let newSize = oldSize * 2
+        slots = .allocate(capacity: 2 * newSize)
+        slots.initialize(repeating: 0, count: 2 * newSize)
         slotMask = newSize - 1
-        for id in 0..<count {
-            let hash = keyHashes[id]
-            var slot = Int(truncatingIfNeeded: hash) & slotMask
-            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-            slots[slot] = (hash >> 32) << 32 | UInt64(id + 1)
+        for old in 0..<oldSize where oldSlots[2 * old] != 0 {
+            let entry = oldSlots[2 * old]
+            var slot = Int(truncatingIfNeeded: keyHashes[Int(entry & 0xFFFF_FFFF) - 1]) & slotMask
+            while slots[2 * slot] != 0 { slot = (slot + 1) & slotMask }
+            slots[2 * slot] = entry
+            slots[2 * slot + 1] = oldSlots[2 * old + 1]
         }
+        oldSlots.deallocate()
     }
 
     /// A fast 64-bit hash of a short byte string (word-at-a-time multiply-mix, murmur finaliser).

@@ -18,26 +18,70 @@ public struct DatasetBuilder {
     /// Builds the dataset of `split`, with its statistics.
     public func build(split: DatasetSplit, source: [String: String] = [:]) -> (dataset: PreparedDataset, stats: SplitStats) {
         let viewCount = log.attributeNames.count
-        var itemView = ViewAccumulator(name: "item", rawCount: log.itemCount)
-        var attributeViews = (0..<viewCount).map { ViewAccumulator(name: log.attributeNames[$0], rawCount: log.attributeValues[$0].count) }
-        var pairs: [[(item: Int32, attribute: Int32)]] = Array(repeating: [], count: viewCount)
-        var lengthCounts: [Int] = []  // sessions per length
-        var sessionCount = 0
-        var trainEvents = 0
+        // Split bounds first: their train sizes bound every buffer below.
         var bounds: [(trainEnd: Int, heldOutEnd: Int)] = []
         bounds.reserveCapacity(timelines.userCount)
-        var dedupedItems: [Int32] = []  // raw item ids of the current item sequence
+        var trainEvents = 0
+        timelines.times.withUnsafeBufferPointer { allTimes in
+            for u in 0..<timelines.userCount {
+                let b = split.bounds(times: UnsafeBufferPointer(rebasing: allTimes[timelines.starts[u]..<timelines.starts[u + 1]]))
+                bounds.append(b)
+                trainEvents += b.trainEnd
+            }
+        }
+        // The item view keeps its raw → dense map in `record` (below), not in the accumulator.
+        var itemView = ViewAccumulator(name: "item", rawCount: 0, expectedTokens: trainEvents)
+        var attributeViews = (0..<viewCount).map {
+            ViewAccumulator(name: log.attributeNames[$0], rawCount: log.attributeValues[$0].count, expectedTokens: trainEvents)
+        }
+        var pairs: [[(item: Int32, attribute: Int32)]] = Array(repeating: [], count: viewCount)
+        for v in 0..<viewCount { pairs[v].reserveCapacity(trainEvents) }
+        var lengthCounts: [Int] = []  // sessions per length
+        var sessionCount = 0
+        // Per raw item, one cache line holds what the passes below need: [dense item id (0 =
+        // none yet), raw attribute value + 1 per view (0 = unknown), held-out stamp].
+        let stride = 2 + viewCount
+        let stampColumn = stride - 1
+        var record = [Int32](repeating: 0, count: log.itemCount * stride)
+        for v in 0..<viewCount {
+            log.itemAttributes[v].withUnsafeBufferPointer { values in
+                for item in 0..<values.count { record[item * stride + 1 + v] = values[item] }
+            }
+        }
+        for item in 0..<log.itemCount { record[item * stride + stampColumn] = -1 }
+        /// The current sequence's de-duplicated items: dense item id, then dense attribute per view.
+        var deduped: [Int32] = []
 
         let timelineItems = timelines.items
-        let itemAttributes = log.itemAttributes
+        // Pass 1, in train order: dense item ids (assigned on first sight) and raw attribute values,
+        // gathered into sequential arrays. The loop's loads are independent, so they overlap.
+        var trainDense = [Int32](repeating: 0, count: trainEvents)
+        var trainAttributes = [Int32](repeating: 0, count: trainEvents * viewCount)
+        var t = 0
+        for u in 0..<timelines.userCount {
+            let start = timelines.starts[u]
+            for k in 0..<bounds[u].trainEnd {
+                let item = timelineItems[start + k]
+                let base = Int(item) * stride
+                var d = record[base]
+                if d == 0 {
+                    d = itemView.newDense(item)
+                    record[base] = d
+                }
+                trainDense[t] = d
+                for v in 0..<viewCount { trainAttributes[t * viewCount + v] = record[base + 1 + v] }
+                t += 1
+            }
+        }
+
+        // Pass 2: sessions, per-view sequences and relation pairs from the sequential arrays.
+        t = 0
         timelines.times.withUnsafeBufferPointer { allTimes in
             for u in 0..<timelines.userCount {
                 let start = timelines.starts[u]
                 let times = UnsafeBufferPointer(rebasing: allTimes[start..<timelines.starts[u + 1]])
-                let b = split.bounds(times: times)
-                bounds.append(b)
-                trainEvents += b.trainEnd
-                // Sessions over the train part.
+                let b = bounds[u]
+                let userFirst = t
                 var sessionStart = 0
                 while sessionStart < b.trainEnd {
                     var end = sessionStart + 1
@@ -52,22 +96,32 @@ public struct DatasetBuilder {
                         lengthCounts[length] += 1
                         itemView.begin()
                         for v in 0..<viewCount { attributeViews[v].begin() }
-                        dedupedItems.removeAll(keepingCapacity: true)
+                        deduped.removeAll(keepingCapacity: true)
+                        var previous: Int32 = 0
                         for k in chunkStart..<chunkEnd {
-                            let item = timelineItems[start + k]
-                            if dedupedItems.last != item { dedupedItems.append(item) }
-                            itemView.push(item)
+                            let d = trainDense[userFirst + k]
+                            itemView.pushDense(d)
+                            let isRepeat = d == previous
+                            previous = d
+                            if !isRepeat { deduped.append(d) }
                             for v in 0..<viewCount {
-                                let value = itemAttributes[v][Int(item)]
-                                if value != 0 { attributeViews[v].push(value - 1) }
+                                let value = trainAttributes[(userFirst + k) * viewCount + v]
+                                var attribute: Int32 = 0
+                                if value != 0 {
+                                    attribute = attributeViews[v].dense(value - 1)
+                                    attributeViews[v].pushDense(attribute)
+                                }
+                                if !isRepeat { deduped.append(attribute) }
                             }
                         }
+                        // One (item, attribute) pair per item token of the de-duplicated sequence.
+                        let width = 1 + viewCount
                         for v in 0..<viewCount {
-                            for item in dedupedItems {
-                                let value = itemAttributes[v][Int(item)]
-                                if value != 0 {
-                                    pairs[v].append((itemView.dense(item), attributeViews[v].dense(value - 1)))
-                                }
+                            var k = 0
+                            while k < deduped.count {
+                                let attribute = deduped[k + 1 + v]
+                                if attribute != 0 { pairs[v].append((deduped[k], attribute)) }
+                                k += width
                             }
                         }
                         itemView.end()
@@ -76,8 +130,11 @@ public struct DatasetBuilder {
                     }
                     sessionStart = end
                 }
+                t += b.trainEnd
             }
         }
+        itemView.tally()
+        for v in 0..<viewCount { attributeViews[v].tally() }
 
         // Views and relations.
         let items = log.items
@@ -90,7 +147,7 @@ public struct DatasetBuilder {
             var attributeOfItem = [Int32](repeating: 0, count: itemView.rawOfDense.count)
             var known = 0
             for d in 1..<itemView.rawOfDense.count {
-                let value = itemAttributes[v][Int(itemView.rawOfDense[d])]
+                let value = record[Int(itemView.rawOfDense[d]) * stride + 1 + v]
                 if value != 0 {
                     attributeOfItem[d] = attributeViews[v].denseOfRaw[Int(value - 1)]
                     known += 1
@@ -103,22 +160,21 @@ public struct DatasetBuilder {
         // Users.
         var users: [UserHistory] = []
         users.reserveCapacity(timelines.userCount)
-        var seenStamp = [Int32](repeating: -1, count: log.itemCount)
         var stats = SplitStats(split: split.name, users: 0, usersWithTrain: 0, usersWithHeldOut: 0, trainEvents: trainEvents,
                                heldOutEvents: 0, heldOutDistinct: 0, heldOutCold: 0, sessions: sessionCount,
                                sessionLengths: SplitStats.histogram(lengthCounts), views: [], relations: relationStats)
+        var trainOffset = 0
         for u in 0..<timelines.userCount {
             let start = timelines.starts[u]
             let b = bounds[u]
-            var train: [Int32] = []
-            train.reserveCapacity(b.trainEnd)
-            for k in 0..<b.trainEnd { train.append(itemView.denseOfRaw[Int(timelineItems[start + k])]) }
+            let train = Array(trainDense[trainOffset..<(trainOffset + b.trainEnd)])
+            trainOffset += b.trainEnd
             var heldOut: [Int32] = []
             for k in b.trainEnd..<b.heldOutEnd {
-                let raw = Int(timelineItems[start + k])
-                if seenStamp[raw] == Int32(u) { continue }
-                seenStamp[raw] = Int32(u)
-                let d = itemView.denseOfRaw[raw]
+                let base = Int(timelineItems[start + k]) * stride
+                if record[base + stampColumn] == Int32(u) { continue }
+                record[base + stampColumn] = Int32(u)
+                let d = record[base]
                 heldOut.append(d)
                 if d == 0 { stats.heldOutCold += 1 }
             }
@@ -135,11 +191,12 @@ public struct DatasetBuilder {
         itemInfos.reserveCapacity(itemView.rawOfDense.count)
         for d in 1..<itemView.rawOfDense.count {
             let raw = itemView.rawOfDense[d]
-            let id = items.string(raw)
+            let id = views[0].vocabulary[d]
             let title = Int(raw) < log.itemTitles.count ? log.itemTitles[Int(raw)] : ""
-            var attributes: [String: String] = [:]
+            var attributes = [String: String](minimumCapacity: viewCount)
             for v in 0..<viewCount {
-                if let value = log.attributeValue(view: v, item: raw) { attributes[log.attributeNames[v]] = value }
+                let value = relations[v].attributeOfItem[d]
+                if value != 0 { attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(value)] }
             }
             itemInfos.append(ItemInfo(id: id, displayName: title.isEmpty ? id : title, attributes: attributes))
         }

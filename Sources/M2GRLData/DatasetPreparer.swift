@@ -42,10 +42,15 @@ public struct PrepareReport: Codable, Sendable {
     /// Wall-clock seconds of the whole run and cleaned events per second over it.
     public var seconds: Double
     public var eventsPerSecond: Double
+    /// CPU (user + system) seconds of the whole run, of grouping events per user, and the rate.
+    public var cpuSeconds: Double
+    public var groupCPUSeconds: Double
+    public var eventsPerCPUSecond: Double
 
     public var summary: String {
         ([input.summary] + splits.map(\.summary)
-            + ["total \(NumberFormatting.fixed(seconds, 2)) s, \(Int(eventsPerSecond)) events/s"]).joined(separator: "\n")
+            + ["grouped events per user in CPU \(NumberFormatting.fixed(groupCPUSeconds, 2)) s",
+               "total \(NumberFormatting.fixed(seconds, 2)) s, \(Int(eventsPerSecond)) events/s; CPU \(NumberFormatting.fixed(cpuSeconds, 2)) s, \(Int(eventsPerCPUSecond)) events/CPU-s"]).joined(separator: "\n")
     }
 }
 
@@ -54,6 +59,7 @@ public enum DatasetPreparer {
     public static func run(_ options: PrepareOptions) throws -> PrepareReport {
         let clock = ContinuousClock()
         let started = clock.now
+        let startedCPU = ProcessCPUTime.seconds()
         guard !options.splits.isEmpty else { throw DataError(.invalidArgument, "no split requested") }
         let names = options.splits.map(\.name)
         guard Set(names).count == names.count else { throw DataError(.invalidArgument, "split requested twice: \(names)") }
@@ -70,7 +76,10 @@ public enum DatasetPreparer {
             source["input"] = directory
             source["kind"] = "movielens"
         }
+        options.read.progress?.note("grouping \(log.count) events by user")
+        let groupStartedCPU = ProcessCPUTime.seconds()
         let builder = DatasetBuilder(log: log, rules: options.rules)
+        let groupCPUSeconds = ProcessCPUTime.seconds() - groupStartedCPU
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         var stats: [SplitStats] = []
@@ -80,21 +89,30 @@ public enum DatasetPreparer {
             throw DataError(.writeFailed, "\(options.output.path): \(error.localizedDescription)")
         }
         for split in options.splits {
-            let buildStarted = clock.now
+            try options.read.interruption.check()
+            options.read.progress?.note("building split \(split.name)")
+            let buildStarted = clock.now, buildStartedCPU = ProcessCPUTime.seconds()
             var (dataset, splitStats) = builder.build(split: split, source: source)
-            let writeStarted = clock.now
+            let writeStarted = clock.now, writeStartedCPU = ProcessCPUTime.seconds()
             let directory = options.output.appendingPathComponent(split.name)
+            try options.read.interruption.check()
+            options.read.progress?.note("writing \(directory.path)")
             try dataset.write(to: directory)
             splitStats.buildSeconds = (writeStarted - buildStarted).seconds
             splitStats.writeSeconds = (clock.now - writeStarted).seconds
+            splitStats.buildCPUSeconds = writeStartedCPU - buildStartedCPU
+            splitStats.writeCPUSeconds = ProcessCPUTime.seconds() - writeStartedCPU
             stats.append(splitStats)
             struct SplitFile: Encodable { var input: InputReport; var rules: SessionRules; var split: SplitStats }
             try write(encoder, SplitFile(input: log.report, rules: options.rules, split: splitStats),
                       to: directory.appendingPathComponent("stats.json"))
         }
         let seconds = (clock.now - started).seconds
+        let cpuSeconds = ProcessCPUTime.seconds() - startedCPU
         let report = PrepareReport(input: log.report, rules: options.rules, splits: stats, seconds: seconds,
-                                   eventsPerSecond: Double(log.report.linesRead) / max(seconds, 1e-9))
+                                   eventsPerSecond: Double(log.report.linesRead) / max(seconds, 1e-9),
+                                   cpuSeconds: cpuSeconds, groupCPUSeconds: groupCPUSeconds,
+                                   eventsPerCPUSecond: Double(log.report.linesRead) / max(cpuSeconds, 1e-9))
         try write(encoder, report, to: options.output.appendingPathComponent("stats.json"))
         return report
     }

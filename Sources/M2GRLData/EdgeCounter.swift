@@ -6,10 +6,13 @@ struct EdgeCounter {
     private(set) var distinct = 0
     private static let empty = UInt64.max
 
-    init() {
-        keys = [UInt64](repeating: Self.empty, count: 1024)
-        counts = [Int64](repeating: 0, count: 1024)
-        mask = 1023
+    /// `expected` distinct edges fit without growing.
+    init(expected: Int = 512) {
+        var size = 1024
+        while size * 3 < expected * 4 && size < 1 << 30 { size <<= 1 }  // load ≤ 0.75
+        keys = [UInt64](repeating: Self.empty, count: size)
+        counts = [Int64](repeating: 0, count: size)
+        mask = size - 1
     }
 
     /// Adds one occurrence of `source → target`.
@@ -24,7 +27,7 @@ struct EdgeCounter {
                 keys[slot] = key
                 counts[slot] = 1
                 distinct += 1
-                if distinct * 2 > mask { grow() }
+                if distinct * 4 > (mask + 1) * 3 { grow() }
                 return
             }
             slot = (slot + 1) & mask
@@ -47,10 +50,48 @@ struct EdgeCounter {
 
     /// The edges sorted by (source, target).
     func edges() -> [Edge] {
-        var pairs: [(UInt64, Int64)] = []
-        pairs.reserveCapacity(distinct)
-        for i in 0..<keys.count where keys[i] != Self.empty { pairs.append((keys[i], counts[i])) }
-        pairs.sort { $0.0 < $1.0 }
-        return pairs.map { Edge(source: Int32(truncatingIfNeeded: $0.0 >> 32), target: Int32(truncatingIfNeeded: $0.0), count: $0.1) }
+        // Sort the occupied slots' keys (a primitive sort), then fetch each key's count.
+        var sortedKeys: [UInt64] = []
+        sortedKeys.reserveCapacity(distinct)
+        for i in 0..<keys.count where keys[i] != Self.empty { sortedKeys.append(keys[i]) }
+        Self.radixSort(&sortedKeys)
+        return sortedKeys.map { key in
+            Edge(source: Int32(truncatingIfNeeded: key >> 32), target: Int32(truncatingIfNeeded: key), count: count(of: key))
+        }
+    }
+
+    /// LSD radix sort of 64-bit keys, 11 bits a pass, skipping passes above the largest key.
+    static func radixSort(_ keys: inout [UInt64]) {
+        guard keys.count > 1, let largest = keys.max() else { return }
+        let bits = 64 - largest.leadingZeroBitCount
+        var scratch = [UInt64](repeating: 0, count: keys.count)
+        var shift: UInt64 = 0
+        while shift < UInt64(bits) {
+            var counts = [Int](repeating: 0, count: 2049)
+            keys.withUnsafeBufferPointer { source in
+                for k in source { counts[Int((k >> shift) & 0x7FF) + 1] += 1 }
+                for b in 0..<2048 { counts[b + 1] += counts[b] }
+                scratch.withUnsafeMutableBufferPointer { target in
+                    for k in source {
+                        let b = Int((k >> shift) & 0x7FF)
+                        target[counts[b]] = k
+                        counts[b] += 1
+                    }
+                }
+            }
+            swap(&keys, &scratch)
+            shift += 11
+        }
+    }
+
+    /// The count of an edge key (0 when absent).
+    private func count(of key: UInt64) -> Int64 {
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        while true {
+            let k = keys[slot]
+            if k == key { return counts[slot] }
+            if k == Self.empty { return 0 }
+            slot = (slot + 1) & mask
+        }
     }
 }

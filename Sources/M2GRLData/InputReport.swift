@@ -39,8 +39,9 @@ public struct InputReport: Codable, Sendable, Equatable {
     /// Distinct users and items among the cleaned events.
     public var users = 0
     public var items = 0
-    /// Wall-clock seconds spent reading.
+    /// Wall-clock and CPU (user + system) seconds spent reading.
     public var seconds = 0.0
+    public var cpuSeconds = 0.0
 
     public init() {}
 
@@ -58,7 +59,7 @@ public struct InputReport: Codable, Sendable, Equatable {
     public var summary: String {
         var lines: [String] = []
         let rate = seconds > 0 ? Double(linesRead) / seconds : 0
-        lines.append("read \(linesRead) lines (\(bytesRead) bytes) from \(files.count) file(s) in \(NumberFormatting.fixed(seconds, 2)) s (\(Int(rate)) lines/s)")
+        lines.append("read \(linesRead) lines (\(bytesRead) bytes) from \(files.count) file(s) in \(NumberFormatting.fixed(seconds, 2)) s (\(Int(rate)) lines/s; CPU \(NumberFormatting.fixed(cpuSeconds, 2)) s, \(Int(Double(linesRead) / max(cpuSeconds, 1e-9))) lines/CPU-s)")
         if malformedTotal == 0 {
             lines.append("malformed lines: 0")
         } else {

@@ -38,7 +38,7 @@ extension PreparedDataset {
                 for p in relation.pairs { flat.append(p.item); flat.append(p.attribute) }
                 try writer.write("relation\(r).pairs", flat)
             }
-            try writer.writeStrings("users.ids", users.map(\.user))
+            try writer.writeStrings("users.ids", users.map { $0.user })
             var train = SequenceSet(), heldOut = SequenceSet()
             for u in users { train.append(u.trainItems); heldOut.append(u.heldOutItems) }
             try writer.write("users.train.tokens", train.tokens)
@@ -46,11 +46,14 @@ extension PreparedDataset {
             try writer.write("users.heldout.tokens", heldOut.tokens)
             try writer.write("users.heldout.offsets", heldOut.offsets.map(Int64.init))
             try writer.write("users.heldoutcount", users.map { Int64($0.heldOutCount) })
-            let keys = Array(Set(items.flatMap(\.attributes.keys))).sorted()
-            try writer.writeStrings("items.ids", items.map(\.id))
-            try writer.writeStrings("items.names", items.map(\.displayName))
+            var keySet = Set<String>()
+            for item in items { for key in item.attributes.keys { keySet.insert(key) } }
+            let keys = keySet.sorted()
+            try writer.writeStrings("items.ids", items.map { $0.id })
+            try writer.writeStrings("items.names", items.map { $0.displayName })
             for (k, key) in keys.enumerated() { try writer.writeStrings("items.attr\(k)", items.map { $0.attributes[key] ?? "" }) }
 
+            try Interruption.process.check()
             let manifest = DatasetManifest(
                 format: DatasetManifest.formatName, version: DatasetManifest.currentVersion,
                 views: views.map { .init(name: $0.name, nodeCount: $0.nodeCount, sequences: $0.sequences.count,

@@ -56,6 +56,12 @@ public final class ProgressReporter: Sendable {
         Self.write("\r\(label): \(Self.count(events)) events, \(Self.count(Int(Double(events) / elapsed)))/s, \(Self.bytes(bytes)), done in \(NumberFormatting.fixed(elapsed, 1))s   \n")
     }
 
+    /// Prints one status line (a phase change on a long run).
+    public func note(_ text: String) {
+        let elapsed = (ContinuousClock.now - started).seconds
+        Self.write("\(label): \(text) (at \(NumberFormatting.fixed(elapsed, 1))s)\n")
+    }
+
     static func count(_ n: Int) -> String {
         if n >= 1_000_000 { return NumberFormatting.fixed(Double(n) / 1e6, 2) + "M" }
         if n >= 10_000 { return NumberFormatting.fixed(Double(n) / 1e3, 1) + "k" }

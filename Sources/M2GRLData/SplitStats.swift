@@ -46,6 +46,9 @@ public struct SplitStats: Codable, Sendable, Equatable {
     /// Wall-clock seconds spent building this split and writing its directory.
     public var buildSeconds = 0.0
     public var writeSeconds = 0.0
+    /// CPU (user + system) seconds of the same two phases.
+    public var buildCPUSeconds = 0.0
+    public var writeCPUSeconds = 0.0
 
     /// A human-readable summary.
     public var summary: String {
@@ -62,7 +65,7 @@ public struct SplitStats: Codable, Sendable, Equatable {
         for r in relations {
             lines.append("  relation item→\(r.view): \(r.itemsWithAttribute) items with a value, \(r.pairs) pairs")
         }
-        lines.append("  built in \(NumberFormatting.fixed(buildSeconds, 2)) s, written in \(NumberFormatting.fixed(writeSeconds, 2)) s")
+        lines.append("  built in \(NumberFormatting.fixed(buildSeconds, 2)) s (CPU \(NumberFormatting.fixed(buildCPUSeconds, 2)) s), written in \(NumberFormatting.fixed(writeSeconds, 2)) s (CPU \(NumberFormatting.fixed(writeCPUSeconds, 2)) s)")
         return lines.joined(separator: "\n")
     }
 

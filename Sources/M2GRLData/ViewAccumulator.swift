@@ -7,14 +7,20 @@ struct ViewAccumulator {
     var rawOfDense: [Int32] = [-1]
     var counts: [Int64] = [0]
     var sequences = SequenceSet()
-    var edges = EdgeCounter()
+    var edges: EdgeCounter
     var edgeOccurrences: Int64 = 0
     /// Scratch buffer for the current sequence.
     private var current: [Int32] = []
 
-    init(name: String, rawCount: Int) {
+    /// `rawCount` raw ids; `expectedTokens` sizes buffers (an upper bound on tokens and edges).
+    init(name: String, rawCount: Int, expectedTokens: Int) {
         self.name = name
         self.denseOfRaw = [Int32](repeating: 0, count: rawCount)
+        let expectedEdges = min(expectedTokens, rawCount * 32)
+        self.edges = EdgeCounter(expected: expectedEdges)
+        sequences.tokens.reserveCapacity(expectedTokens)
+        rawOfDense.reserveCapacity(min(rawCount, expectedTokens) + 1)
+        counts.reserveCapacity(min(rawCount, expectedTokens) + 1)
     }
 
     /// The dense id of raw id `raw`, assigning the next one on first sight.
@@ -22,8 +28,16 @@ struct ViewAccumulator {
     mutating func dense(_ raw: Int32) -> Int32 {
         let d = denseOfRaw[Int(raw)]
         if d != 0 { return d }
-        let assigned = Int32(rawOfDense.count)
+        let assigned = newDense(raw)
         denseOfRaw[Int(raw)] = assigned
+        return assigned
+    }
+
+    /// Assigns the next dense id to `raw` without recording it in `denseOfRaw` (for callers that
+    /// keep their own raw → dense map).
+    @inline(__always)
+    mutating func newDense(_ raw: Int32) -> Int32 {
+        let assigned = Int32(rawOfDense.count)
         rawOfDense.append(raw)
         counts.append(0)
         return assigned
@@ -32,25 +46,40 @@ struct ViewAccumulator {
     /// Starts a new sequence.
     mutating func begin() { current.removeAll(keepingCapacity: true) }
 
-    /// Appends a raw token unless it repeats the previous one; returns its dense id.
+    /// Appends a raw token unless it repeats the previous one.
     @inline(__always)
-    mutating func push(_ raw: Int32) {
-        let d = dense(raw)
+    mutating func push(_ raw: Int32) { pushDense(dense(raw)) }
+
+    /// Appends a dense token unless it repeats the previous one.
+    @inline(__always)
+    mutating func pushDense(_ d: Int32) {
         if let last = current.last, last == d { return }
         current.append(d)
     }
 
-    /// Ends the sequence: stores it (when non-empty), counts nodes and edges.
+    /// Ends the sequence: stores it when non-empty.
     mutating func end() {
         guard !current.isEmpty else { return }
-        var previous: Int32 = 0
-        for (k, d) in current.enumerated() {
-            counts[Int(d)] += 1
-            if k > 0 { edges.add(previous, d) }
-            previous = d
-        }
-        edgeOccurrences += Int64(current.count - 1)
         sequences.append(current)
+    }
+
+    /// Counts nodes and edges over all stored sequences (once, after the last `end()`); a tight
+    /// pass whose independent memory accesses overlap far better than counting session by session.
+    mutating func tally() {
+        sequences.tokens.withUnsafeBufferPointer { tokens in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for t in tokens { counts[Int(t)] += 1 }
+            }
+        }
+        let tokens = sequences.tokens, offsets = sequences.offsets
+        for s in 0..<(offsets.count - 1) {
+            var i = offsets[s] + 1
+            while i < offsets[s + 1] {
+                edges.add(tokens[i - 1], tokens[i])
+                i += 1
+            }
+            edgeOccurrences += Int64(max(0, offsets[s + 1] - offsets[s] - 1))
+        }
     }
 
     /// The finished view, with vocabulary strings from `vocabulary(raw)`.

@@ -7,7 +7,7 @@ import M2GRLCore
 /// swaps whole `LoadedSnapshot`s on reload and frees the old one when its last
 /// in-flight search releases it.
 public final class LoadedSnapshot: Sendable {
-    /// The snapshot version (directory name, e.g. "20261126T031000Z-3f9a1c").
+    /// The snapshot version (directory name, e.g. "20261126T031000.250Z-3f9a1c").
     public let version: String
     /// Where it was loaded from, if from disk.
     public let directory: URL?
@@ -15,11 +15,18 @@ public final class LoadedSnapshot: Sendable {
     public let views: [String: ServedView]
     /// Item metadata in item-view row order.
     public let items: [ItemMetadata]
+    /// The manifest it was loaded from (nil when built in memory).
+    public let manifest: SnapshotManifest?
+    /// Extra model files by name (e.g. "diversity.json" for the diversity model), verified.
+    public let attachments: [String: Data]
     private let itemRowByID: [String: Int]
 
-    public init(version: String, directory: URL? = nil, views: [ServedView], items: [ItemMetadata]) {
+    public init(version: String, directory: URL? = nil, views: [ServedView], items: [ItemMetadata],
+                manifest: SnapshotManifest? = nil, attachments: [String: Data] = [:]) {
         self.version = version
         self.directory = directory
+        self.manifest = manifest
+        self.attachments = attachments
         var byName: [String: ServedView] = [:]
         for v in views { byName[v.name] = v }
         self.views = byName
@@ -37,4 +44,11 @@ public final class LoadedSnapshot: Sendable {
 
     /// Metadata of an item by external id.
     public func item(externalID id: String) -> ItemMetadata? { itemRowByID[id].map { items[$0] } }
+}
+
+extension LoadedSnapshot {
+    /// Loads and verifies a snapshot directory (see `SnapshotLoader`).
+    public static func load(from directory: URL, verifyChecksums: Bool = true) throws(SnapshotError) -> LoadedSnapshot {
+        try SnapshotLoader(verifyChecksums: verifyChecksums).load(from: directory)
+    }
 }

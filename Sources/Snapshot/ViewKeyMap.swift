@@ -12,22 +12,40 @@ public struct ViewKeyMap: Sendable, Equatable {
     /// Whether keys are the external ids' integer values.
     public let numeric: Bool
     private let rowOfKey: [Int64: Int]
+    /// Rows by external id; only kept for non-numeric maps (numeric ids are parsed instead,
+    /// which saves a 1M-entry string dictionary per large view).
     private let rowOfExternal: [String: Int]
 
     /// Builds the map for ids in table order.
     public init(externalIDs: [String]) {
         self.externalIDs = externalIDs
-        let parsed = externalIDs.map { Int64($0) }
-        let numeric = !parsed.contains(nil) && Set(parsed.map { $0! }).count == parsed.count
-        self.numeric = numeric
-        keys = numeric ? parsed.map { $0! } : externalIDs.indices.map { Int64($0) }
+        var parsed: [Int64] = []
+        parsed.reserveCapacity(externalIDs.count)
+        for id in externalIDs {
+            guard let v = Int64(id) else { break }
+            parsed.append(v)
+        }
         var byKey: [Int64: Int] = [:]
+        byKey.reserveCapacity(externalIDs.count)
+        var numeric = parsed.count == externalIDs.count
+        if numeric {
+            for (row, key) in parsed.enumerated() where byKey.updateValue(row, forKey: key) != nil {
+                numeric = false
+                break
+            }
+        }
+        self.numeric = numeric
         var byExternal: [String: Int] = [:]
-        byKey.reserveCapacity(keys.count)
-        byExternal.reserveCapacity(keys.count)
-        for (row, key) in keys.enumerated() {
-            byKey[key] = row
-            byExternal[externalIDs[row]] = row
+        if numeric {
+            keys = parsed
+        } else {
+            keys = externalIDs.indices.map { Int64($0) }
+            byKey.removeAll(keepingCapacity: true)
+            byExternal.reserveCapacity(externalIDs.count)
+            for (row, key) in keys.enumerated() {
+                byKey[key] = row
+                byExternal[externalIDs[row]] = row
+            }
         }
         rowOfKey = byKey
         rowOfExternal = byExternal
@@ -36,7 +54,14 @@ public struct ViewKeyMap: Sendable, Equatable {
     public var count: Int { keys.count }
 
     /// The key of an external id, if the view has it.
-    public func key(forExternalID id: String) -> Int64? { rowOfExternal[id].map { keys[$0] } }
+    public func key(forExternalID id: String) -> Int64? {
+        if numeric {
+            // "007" and "7" parse alike: only the id exactly as stored maps to its key.
+            guard let key = Int64(id), let row = rowOfKey[key], externalIDs[row] == id else { return nil }
+            return key
+        }
+        return rowOfExternal[id].map { keys[$0] }
+    }
 
     /// The external id of a key, if the view has it.
     public func externalID(forKey key: Int64) -> String? { rowOfKey[key].map { externalIDs[$0] } }

@@ -1,0 +1,204 @@
+import CLibUV
+import WireProtocol
+
+/// A finished unit of work coming back to the loop: the reply bytes for one connection.
+struct Completion: Sendable {
+    let connectionID: UInt64
+    let requestType: MessageType
+    let bytes: [UInt8]
+    let error: ErrorCode?
+    let receivedAt: UInt64
+    let queryCount: Int
+    /// For reloads: whether the new snapshot was swapped in.
+    var reloadSucceeded: Bool? = nil
+}
+
+extension EventLoop {
+    // MARK: Reading
+
+    func didRead(_ connection: Connection, count: Int, buffer: uv_buf_t) {
+        guard count >= 0 else {
+            if count == Int(UV_EOF.rawValue) {
+                // The peer will send nothing more; finish what it asked for, then close.
+                connection.peerFinished = true
+                uv_read_stop(connection.stream)
+                if connection.isQuiescent { close(connection) }
+            } else {
+                close(connection)
+            }
+            return
+        }
+        guard count > 0, !connection.handleClosed, connection.shuttingDownSince == nil else { return }
+        let now = monotonicNanoseconds()
+        connection.lastActivity = now
+        stats.bytesRead += UInt64(count)
+        connection.decoder.feed(UnsafeRawBufferPointer(start: buffer.base, count: count))
+        while connection.isWritable {
+            let frame: Frame?
+            do {
+                frame = try connection.decoder.next()
+            } catch {
+                fail(connection, error, requestID: 0)
+                return
+            }
+            guard let frame else { break }
+            dispatch(frame, from: connection, receivedAt: monotonicNanoseconds())
+        }
+        if connection.decoder.hasPartialFrame {
+            if connection.partialFrameSince == nil { connection.partialFrameSince = now }
+        } else {
+            connection.partialFrameSince = nil
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes reply bytes: a direct `uv_try_write` when nothing is queued, otherwise (or for the
+    /// rest) a queued `uv_write` from a private copy. Applies backpressure past the limit.
+    func send(_ bytes: [UInt8], to connection: Connection) {
+        guard connection.isWritable else { return }
+        var offset = 0
+        if connection.pendingWriteBytes == 0 {
+            let written = bytes.withUnsafeBytes { raw -> Int32 in
+                var buffer = uv_buf_init(UnsafeMutablePointer(mutating: raw.baseAddress!.assumingMemoryBound(to: CChar.self)),
+                                         UInt32(raw.count))
+                return uv_try_write(connection.stream, &buffer, 1)
+            }
+            if written >= 0 {
+                offset = Int(written)
+                stats.bytesWritten += UInt64(written)
+            } else if written != UV_EAGAIN.rawValue {
+                close(connection)
+                return
+            }
+        }
+        let remaining = bytes.count - offset
+        guard remaining > 0 else {
+            connection.lastActivity = monotonicNanoseconds()
+            return
+        }
+        // One block: [remaining: Int][bytes...]; freed by the write callback.
+        let block = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<Int>.size + remaining, alignment: 16)
+        block.storeBytes(of: remaining, as: Int.self)
+        bytes.withUnsafeBytes { raw in
+            (block + MemoryLayout<Int>.size).copyMemory(from: raw.baseAddress! + offset, byteCount: remaining)
+        }
+        let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
+        request.pointee.data = block
+        var buffer = uv_buf_init((block + MemoryLayout<Int>.size).assumingMemoryBound(to: CChar.self), UInt32(remaining))
+        let status = uv_write(request, connection.stream, &buffer, 1) { request, status in
+            let block = request!.pointee.data!
+            let length = block.load(as: Int.self)
+            let stream = request!.pointee.handle!
+            block.deallocate()
+            request!.deallocate()
+            let loop = EventLoop.from(stream.pointee.loop)
+            let connection = Unmanaged<Connection>.fromOpaque(stream.pointee.data).takeUnretainedValue()
+            loop.didWrite(connection, length: length, status: status)
+        }
+        if status != 0 {
+            block.deallocate()
+            request.deallocate()
+            close(connection)
+            return
+        }
+        if connection.pendingWriteBytes == 0 { connection.lastWriteProgress = monotonicNanoseconds() }
+        connection.pendingWriteBytes += remaining
+        if connection.pendingWriteBytes > configuration.maxPendingWriteBytes && !connection.readingPaused
+            && !connection.peerFinished && connection.shuttingDownSince == nil {
+            uv_read_stop(connection.stream)
+            connection.readingPaused = true
+        }
+    }
+
+    private func didWrite(_ connection: Connection, length: Int, status: Int32) {
+        connection.pendingWriteBytes -= length
+        guard status == 0 else {
+            close(connection)
+            return
+        }
+        stats.bytesWritten += UInt64(length)
+        let now = monotonicNanoseconds()
+        connection.lastWriteProgress = now
+        connection.lastActivity = now
+        if connection.readingPaused && connection.pendingWriteBytes <= configuration.maxPendingWriteBytes / 2
+            && state == .running && !connection.handleClosed {
+            startReading(connection)
+        }
+        finishIfDone(connection)
+    }
+
+    /// Closes a connection whose peer finished, or that is draining, once nothing is owed.
+    func finishIfDone(_ connection: Connection) {
+        guard connection.isQuiescent, !connection.handleClosed, connection.shuttingDownSince == nil else { return }
+        if connection.peerFinished { close(connection) } else if state == .draining { shutdownAndClose(connection) }
+    }
+
+    // MARK: Completions from workers
+
+    func complete(_ completion: Completion) {
+        if let error = completion.error { stats.countError(error) }
+        stats.queries += UInt64(completion.queryCount)
+        if let ok = completion.reloadSucceeded {
+            if ok { stats.reloadsOK += 1 } else { stats.reloadsFailed += 1 }
+        }
+        guard let connection = connections[completion.connectionID] else { return }
+        connection.inFlight -= 1
+        send(completion.bytes, to: connection)
+        stats.recordLatency(completion.requestType, nanoseconds: monotonicNanoseconds() &- completion.receivedAt)
+        finishIfDone(connection)
+    }
+
+    // MARK: Timers: idle, frame deadline, stalled output, drain deadline
+
+    func sweep() {
+        let now = monotonicNanoseconds()
+        let idle = UInt64(configuration.idleTimeoutMilliseconds) * 1_000_000
+        let deadline = UInt64(configuration.frameDeadlineMilliseconds) * 1_000_000
+        for connection in Array(connections.values) where !connection.handleClosed {
+            if let since = connection.shuttingDownSince {
+                if now &- since > 1_000_000_000 { close(connection) }
+            } else if connection.pendingWriteBytes > 0 {
+                if now &- connection.lastWriteProgress > idle { close(connection) }
+            } else if let since = connection.partialFrameSince, !connection.readingPaused, now &- since > deadline {
+                fail(connection, WireProtocolError(.frameTimeout, "frame not completed within \(configuration.frameDeadlineMilliseconds) ms"),
+                     requestID: connection.decoder.peekHeader()?.requestID ?? 0)
+            } else if connection.inFlight == 0 && !connection.decoder.hasPartialFrame && now &- connection.lastActivity > idle {
+                close(connection)
+            }
+        }
+        if state == .draining && now > drainDeadline {
+            logger.warning("drain deadline passed; closing remaining connections", metadata: ["open": "\(connections.count)"])
+            for connection in Array(connections.values) { close(connection) }
+        }
+    }
+
+    // MARK: Graceful stop
+
+    func beginDrain() {
+        guard state == .running else { return }
+        state = .draining
+        drainDeadline = monotonicNanoseconds() + UInt64(configuration.drainTimeoutMilliseconds) * 1_000_000
+        logger.info("draining", metadata: ["connections": "\(connections.count)"])
+        uv_close(handle(listener), nil)
+        // Connections keep being read so frames already sent get an answer (new work is refused
+        // with `shutting_down`); each closes gracefully once nothing is owed.
+        for connection in Array(connections.values) { finishIfDone(connection) }
+        checkDrained()
+    }
+
+    /// Once draining and every connection is closed, closes the loop's own handles so `uv_run` returns.
+    func checkDrained() {
+        guard state == .draining, connections.isEmpty else { return }
+        state = .closed
+        inbox.withLock { $0.alive = false }
+        uv_close(handle(wakeup), nil)
+        uv_timer_stop(sweepTimer)
+        uv_close(handle(sweepTimer), nil)
+        for signal in signalHandles {
+            uv_signal_stop(signal)
+            uv_close(handle(signal)) { UnsafeMutableRawPointer($0)?.deallocate() }
+        }
+        signalHandles = []
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Snapshot
+import WireProtocol
+
+extension EventLoop {
+    /// Answers one decoded frame: inline for HELLO, PING, INFO, STATS and errors; TOPK goes to the
+    /// worker pool, DIVERSE to the diversity workers and RELOAD to a loader thread.
+    func dispatch(_ frame: Frame, from connection: Connection, receivedAt: UInt64) {
+        let type = frame.header.type
+        let requestID = frame.header.requestID
+        stats.countRequest(type)
+        do {
+            switch type {
+            case .ping:
+                var bytes = frame.bytes
+                bytes[5] = MessageType.ping.reply.rawValue
+                reply(bytes, type: type, to: connection, receivedAt: receivedAt)
+            case .topK:
+                let request = try frame.decode(TopKRequest.self)
+                try admit(connection)
+                connection.inFlight += 1
+                let job = SearchJob(connectionID: connection.id, requestID: requestID, flags: frame.header.flags,
+                                    request: request, snapshot: store.snapshot, receivedAt: receivedAt)
+                if !jobs.push(job) {
+                    connection.inFlight -= 1
+                    throw WireProtocolError(.shuttingDown, "server is shutting down")
+                }
+            case .diverse:
+                let request = try frame.decode(DiverseRequest.self)
+                try admit(connection)
+                connection.inFlight += 1
+                let current = store.state
+                let job = DiverseJob(connectionID: connection.id, requestID: requestID, flags: frame.header.flags,
+                                     request: request, snapshot: current.snapshot, catalog: current.diverse, receivedAt: receivedAt)
+                if !diverseJobs.push(job) {
+                    connection.inFlight -= 1
+                    throw WireProtocolError(.shuttingDown, "server is shutting down")
+                }
+            case .hello:
+                let hello = try frame.decode(HelloRequest.self)
+                guard hello.minimumVersion <= 1, hello.maximumVersion >= 1 else {
+                    fail(connection, WireProtocolError(.unsupportedVersion,
+                                                       "client speaks \(hello.minimumVersion)...\(hello.maximumVersion), server speaks 1"),
+                         requestID: requestID)
+                    return
+                }
+                reply(Frame.encode(helloReply(), requestID: requestID, capacity: 256), type: type, to: connection, receivedAt: receivedAt)
+            case .info:
+                _ = try frame.decode(InfoRequest.self)
+                let current = store.state
+                let info = InfoReply(serverName: configuration.serverName, snapshotVersion: current.snapshot.version,
+                                     snapshotLoadedAtMillis: current.loadedAtMillis, views: Self.describe(current.snapshot))
+                reply(Frame.encode(info, requestID: requestID, capacity: 256), type: type, to: connection, receivedAt: receivedAt)
+            case .stats:
+                _ = try frame.decode(StatsRequest.self)
+                let uptime = (monotonicNanoseconds() &- startedAt) / 1_000_000
+                let body = stats.reply(snapshotVersion: store.snapshot.version, uptimeMillis: uptime)
+                reply(Frame.encode(body, requestID: requestID, capacity: 2048), type: type, to: connection, receivedAt: receivedAt)
+            case .reload:
+                let request = try frame.decode(ReloadRequest.self)
+                guard !configuration.adminToken.isEmpty else {
+                    throw WireProtocolError(.adminDisabled, "RELOAD is disabled: no admin token is configured")
+                }
+                guard Self.constantTimeEquals(request.token, configuration.adminToken) else {
+                    throw WireProtocolError(.unauthorized, "wrong admin token")
+                }
+                try admit(connection)
+                connection.inFlight += 1
+                startReload(ReloadTarget(request.target), replyTo: (connection.id, requestID, receivedAt))
+            default:
+                throw WireProtocolError(.unsupportedMessageType, "message type 0x\(String(type.rawValue, radix: 16)) (\(type.name)) is not supported by this server")
+            }
+        } catch let error as WireProtocolError {
+            if error.code.isFraming {
+                fail(connection, error, requestID: requestID)
+            } else {
+                stats.countError(error.code)
+                reply(Frame.encode(ErrorReply(error), requestID: requestID), type: type, to: connection, receivedAt: receivedAt)
+            }
+        } catch {
+            stats.countError(.internalError)
+            reply(Frame.encode(ErrorReply(code: .internalError, message: "\(error)"), requestID: requestID), type: type,
+                  to: connection, receivedAt: receivedAt)
+        }
+    }
+
+    private func reply(_ bytes: [UInt8], type: MessageType, to connection: Connection, receivedAt: UInt64) {
+        send(bytes, to: connection)
+        stats.recordLatency(type, nanoseconds: monotonicNanoseconds() &- receivedAt)
+    }
+
+    /// Refuses new work while draining or past the connection's in-flight limit.
+    private func admit(_ connection: Connection) throws {
+        guard state == .running else { throw WireProtocolError(.shuttingDown, "server is shutting down") }
+        guard connection.inFlight < configuration.maxInFlightPerConnection else {
+            throw WireProtocolError(.tooManyInFlight, "more than \(configuration.maxInFlightPerConnection) requests in flight")
+        }
+    }
+
+    func helloReply() -> HelloReply {
+        let snapshot = store.snapshot
+        let limits = ServerLimits(maximumFrameSize: UInt32(configuration.maxFrameBytes), maximumK: UInt32(configuration.maxK),
+                                  maximumBatch: UInt32(configuration.maxBatch),
+                                  maximumInFlight: UInt32(configuration.maxInFlightPerConnection))
+        return HelloReply(version: 1, limits: limits, supportedRequests: MessageType.version1Requests,
+                          serverName: configuration.serverName, snapshotVersion: snapshot.version, views: Self.describe(snapshot))
+    }
+
+    static func describe(_ snapshot: LoadedSnapshot) -> [ViewDescriptor] {
+        snapshot.viewNames.compactMap { snapshot.view(named: $0) }.map { view in
+            ViewDescriptor(name: view.name, kind: view.index.kind.rawValue, dimension: UInt32(view.dimension), count: UInt64(view.count))
+        }
+    }
+
+    /// Loads a snapshot on its own thread and swaps it in; replies (if asked) through the inbox.
+    func startReload(_ target: ReloadTarget, replyTo: (connectionID: UInt64, requestID: UInt64, receivedAt: UInt64)?) {
+        let store = self.store
+        let logger = self.logger
+        logger.info("reloading snapshot", metadata: ["target": "\(target)"])
+        NativeThread(name: "m2grl-reload") { [self] in
+            let bytes: [UInt8]
+            let code: ErrorCode?
+            do {
+                let (previous, new) = try store.reload(target)
+                logger.info("snapshot swapped", metadata: ["previous": "\(previous)", "new": "\(new)"])
+                bytes = Frame.encode(ReloadReply(previousVersion: previous, newVersion: new), requestID: replyTo?.requestID ?? 0)
+                code = nil
+            } catch {
+                logger.error("reload failed; keeping the current snapshot", metadata: ["target": "\(target)", "error": "\(error)"])
+                bytes = Frame.encode(ErrorReply(code: .reloadFailed, message: "cannot load \(target): \(error)"),
+                                     requestID: replyTo?.requestID ?? 0)
+                code = .reloadFailed
+            }
+            post(.completion(Completion(connectionID: replyTo?.connectionID ?? 0, requestType: .reload, bytes: bytes,
+                                        error: code, receivedAt: replyTo?.receivedAt ?? monotonicNanoseconds(), queryCount: 0,
+                                        reloadSucceeded: code == nil)))
+        }.detach()
+    }
+
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for i in 0..<max(x.count, y.count) {
+            difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+        }
+        return difference == 0
+    }
+}

@@ -1,1 +1,0 @@
-// `WireProtocol` module (see docs/ARCHITECTURE.md).
