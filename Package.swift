@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
         .library(name: "RPCServer", targets: ["RPCServer"]),
         .library(name: "RPCClient", targets: ["RPCClient"]),
+        .library(name: "M2GRLBench", targets: ["M2GRLBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,13 +67,14 @@ let package = Package(
             ]
         ),
         .target(name: "RPCClient", dependencies: ["WireProtocol"]),
+        .target(name: "M2GRLBench", dependencies: ["WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]),
 
         // MARK: Command line
         .target(
             name: "M2GRLCLI",
             dependencies: [
                 "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "M2GRLDiversity", "Snapshot",
-                "WireProtocol", "RPCServer", "RPCClient",
+                "WireProtocol", "RPCServer", "RPCClient", "M2GRLBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -105,6 +107,7 @@ let package = Package(
             name: "RPCServerTests",
             dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
         ),
+        .testTarget(name: "M2GRLBenchTests", dependencies: ["M2GRLBench", "WireProtocol"]),
         .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
         .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData", "VectorIndex"]),
     ],
