@@ -44,7 +44,8 @@ for factory in $INDEXES; do
   if [[ ! -e "$root/current" ]]; then
     echo "== snapshot $factory from $DATA/base.f32" >&2
     "$M2GRL" bench snapshot --vectors "$DATA/base.f32" --snapshots "$root" --factory "$factory" \
-      ${EF_SEARCH:+--ef-search "$EF_SEARCH"} ${NPROBE:+--nprobe "$NPROBE"} >&2
+      ${EF_SEARCH:+--ef-search "$EF_SEARCH"} ${NPROBE:+--nprobe "$NPROBE"} ${EF_CONSTRUCTION:+--ef-construction "$EF_CONSTRUCTION"} \
+      ${RECALL_FLOOR:+--recall-floor "$RECALL_FLOOR"} >&2
   fi
   log="$WORK/serve-$name.log"
   env ${SERVE_ENV:-} "$M2GRL" serve --snapshot "$root" --port 0 --log-level warning 2> "$log" & serve=$!

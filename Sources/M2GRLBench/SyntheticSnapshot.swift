@@ -7,12 +7,12 @@ import Snapshot
 public enum SyntheticSnapshot {
     /// Returns the new snapshot version under `root`.
     public static func publish(vectors: URL, root: URL, factory: String, efSearch: Int?, nprobe: Int?,
-                               recallFloor: Double = 0.95, progress: @escaping @Sendable (String) -> Void) throws -> String {
+                               efConstruction: Int? = nil, recallFloor: Double = 0.95, progress: @escaping @Sendable (String) -> Void) throws -> String {
         var table = try EmbeddingFileFormat.read(from: vectors, name: "item")
         table.name = "item"
         var configuration = ExportConfiguration()
-        configuration.views["item"] = ExportConfiguration.ViewOverride(factory: factory, efSearch: efSearch, nprobe: nprobe,
-                                                                         recallFloor: recallFloor)
+        configuration.views["item"] = ExportConfiguration.ViewOverride(factory: factory, efSearch: efSearch, efConstruction: efConstruction,
+                                                                         nprobe: nprobe, recallFloor: recallFloor)
         configuration.threads = ProcessInfo.processInfo.activeProcessorCount
         let bundle = ModelBundle(tables: [table], items: [], configuration: ["source": vectors.path, "factory": factory])
         return try SnapshotStore(root: root).publish(bundle, configuration: configuration, keep: 2, progress: progress)

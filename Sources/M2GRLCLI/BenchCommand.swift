@@ -113,10 +113,13 @@ struct BenchSnapshotCommand: ParsableCommand {
     @Option(help: "Faiss factory string: Flat, HNSW32, IVF1024,Flat, ...") var factory = "Flat"
     @Option(help: "HNSW efSearch to start tuning from.") var efSearch: Int?
     @Option(help: "IVF nprobe to start tuning from.") var nprobe: Int?
+    @Option(help: "HNSW efConstruction.") var efConstruction: Int?
+    @Option(help: "Refuse to publish below this recall@10 on stored vectors (the bench measures recall on its queries).") var recallFloor = 0.95
 
     func run() throws {
         let version = try SyntheticSnapshot.publish(vectors: URL(fileURLWithPath: vectors), root: URL(fileURLWithPath: snapshots),
-                                                    factory: factory, efSearch: efSearch, nprobe: nprobe) { line in
+                                                    factory: factory, efSearch: efSearch, nprobe: nprobe,
+                                                    efConstruction: efConstruction, recallFloor: recallFloor) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         print(version)

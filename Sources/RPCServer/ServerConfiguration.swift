@@ -25,9 +25,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Most queued TOPK requests a worker answers with one Faiss call (same snapshot, view, k,
     /// flags and query kind; only requests already queued are taken, never waited for). 1 disables.
     public var microBatchJobs = 64
-    /// Query count from which flat searches use BLAS (process-wide Faiss setting; Faiss' own default
-    /// is 20). Micro-batches are small, so the server lowers it.
-    public var blasThreshold = 2
+    /// Query count from which flat searches use BLAS (a process-wide Faiss setting). The default is
+    /// Faiss' own 20: below it a batch gives bit-identical scores to single searches. Lower values make
+    /// small micro-batches of a flat index much faster, with scores that may differ in the last bit.
+    public var blasThreshold = 20
     /// Simultaneous connections; more are answered `overloaded` and closed.
     public var maxConnections = 4096
     /// Requests (TOPK, RELOAD) in flight per connection; more get `too_many_in_flight`.
