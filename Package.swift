@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "RPCServer", targets: ["RPCServer"]),
         .library(name: "RPCClient", targets: ["RPCClient"]),
         .library(name: "M2GRLBench", targets: ["M2GRLBench"]),
+        .library(name: "M2GRLRebuild", targets: ["M2GRLRebuild"]),
+        .executable(name: "m2grl-rebuild", targets: ["m2grl-rebuild"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "RPCServer",
             dependencies: [
-                "CLibUV", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore",
+                "CLibUV", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -80,6 +82,17 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "m2grl", dependencies: ["M2GRLCLI"]),
+
+        // MARK: Daily rebuild (issue #8)
+        .target(
+            name: "M2GRLRebuild",
+            dependencies: ["M2GRLCore", "M2GRLData", "M2GRLTrainer", "Snapshot", "RPCClient", "WireProtocol"]
+        ),
+        .executableTarget(
+            name: "m2grl-rebuild",
+            dependencies: ["M2GRLRebuild", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/m2grl-rebuild"
+        ),
         .executableTarget(
             name: "SnapshotBenchmark",
             dependencies: ["Snapshot", "M2GRLCore"],
@@ -105,10 +118,15 @@ let package = Package(
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(
             name: "RPCServerTests",
-            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity"]
         ),
         .testTarget(name: "M2GRLBenchTests", dependencies: ["M2GRLBench", "WireProtocol"]),
         .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
+        .testTarget(
+            name: "M2GRLRebuildTests",
+            dependencies: ["M2GRLRebuild", "M2GRLData", "M2GRLCore", "Snapshot", "RPCServer", "RPCClient", "WireProtocol",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData", "VectorIndex"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -44,6 +44,7 @@ public struct TrainingPipeline: Sendable {
             selection = r
             if let rep = r.selectionReport { for (k, v) in rep.metrics(prefix: "valid") { metrics[k] = v } }
             extra["selection.selected_epochs"] = "\(r.selectedEpoch)"
+            config.scheduleEpochs = max(config.epochs, config.scheduleEpochs)
             config.epochs = r.selectedEpoch
             config.selectBest = false
             log("selected \(r.selectedEpoch) epochs\n")

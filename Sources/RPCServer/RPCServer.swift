@@ -19,6 +19,7 @@ public final class RPCServer: Sendable {
         let loop: EventLoop
         let loopThread: NativeThread
         let workers: WorkerPool
+        let diverseWorkers: DiverseWorkerPool
     }
 
     public let configuration: ServerConfiguration
@@ -48,16 +49,22 @@ public final class RPCServer: Sendable {
                                      batchLimit: configuration.microBatchJobs) { completion in
                 _ = loopBox.withLock { $0 }?.post(.completion(completion))
             }
+            let diverseExecutor = DiverseExecutor(maxK: configuration.maxK, maxTriggers: configuration.maxBatch)
+            let diverseWorkers = DiverseWorkerPool(count: configuration.effectiveWorkerThreads, executor: diverseExecutor) { completion in
+                _ = loopBox.withLock { $0 }?.post(.completion(completion))
+            }
             let loop: EventLoop
             do throws(ServerError) {
-                loop = try EventLoop(configuration: configuration, store: store, jobs: workers.jobs, logger: logger)
+                loop = try EventLoop(configuration: configuration, store: store, jobs: workers.jobs,
+                                     diverseJobs: diverseWorkers.jobs, logger: logger)
             } catch {
                 workers.shutdown()
+                diverseWorkers.shutdown()
                 throw error
             }
             loopBox.withLock { $0 = loop }
             let thread = NativeThread(name: "m2grl-io") { loop.run() }
-            running = Running(loop: loop, loopThread: thread, workers: workers)
+            running = Running(loop: loop, loopThread: thread, workers: workers, diverseWorkers: diverseWorkers)
             logger.info("listening", metadata: [
                 "address": "\(configuration.host):\(loop.port)", "workers": "\(configuration.effectiveWorkerThreads)",
                 "snapshot": "\(store.snapshot.version)",
@@ -81,6 +88,7 @@ public final class RPCServer: Sendable {
         guard let current = running.withLock({ $0 }) else { return }
         current.loopThread.join()
         current.workers.shutdown()
+        current.diverseWorkers.shutdown()
         running.withLock { $0 = nil }
         finished.withLock { $0 = true }
         logger.info("stopped")
