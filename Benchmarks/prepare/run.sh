@@ -4,6 +4,7 @@
 #
 #   Benchmarks/prepare/run.sh [EVENTS]        # default 10,000,000 events
 #   WORK=/tmp/dir KEEP=1 Benchmarks/prepare/run.sh 1000000
+#   SYNTH_ARGS="--items 200000" Benchmarks/prepare/run.sh   # a smaller catalogue
 #
 # "wall" rates depend on how busy the machine is; "cpu" rates (user + sys time) are the
 # single-core figure on a shared box. Runs pinned to one core (taskset -c 0) when taskset exists. Needs ~1 GB free in $WORK per
@@ -37,7 +38,7 @@ PY
 }
 
 echo "events: $EVENTS, binary: $BIN, pinned: ${PIN[*]:-no}, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-measure "synth (write TSV)" "${PIN[@]}" "$BIN" synth --events "$EVENTS" --days 7 --out "$LOG" --quiet
+measure "synth (write TSV)" "${PIN[@]}" "$BIN" synth --events "$EVENTS" --days 7 ${SYNTH_ARGS:-} --out "$LOG" --quiet
 echo "log size: $(du -h "$LOG" | cut -f1)"
 measure "prepare --split test" "${PIN[@]}" "$BIN" prepare --input "$LOG" --out "$WORK/out" --split test --quiet
 grep -E '^read|^cleaned|built in|^total' "$WORK/out.txt" | sed 's/^/    /'

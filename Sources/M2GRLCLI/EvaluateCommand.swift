@@ -12,6 +12,9 @@ public struct EvaluateCommand: ParsableCommand {
         discussion: """
         A model is a bundle directory (its item table, or --table NAME), an embedding file (.f32 or word2vec text),
         or a baseline: popularity, itemcf.
+        --diverse (bundle with a diversity model): new-category share, discovery recall and Recall@K for plain
+        item-view retrieval and DIVERSE rankings (weights --diverse-weights, optionally excluding the categories
+        of the user's last --recent-categories train items).
         """)
 
     @Option(help: "Prepared dataset directory whose held-out items are scored (e.g. OUT/test).") var data: String
@@ -20,12 +23,18 @@ public struct EvaluateCommand: ParsableCommand {
     @Option(help: "Table of a bundle to evaluate.") var table = "item"
     @Option(help: "K.") var k = 50
     @Option(help: "Triggers: 1 (last train item) or 3 (mean of the last three).") var triggers = 1
+    @Flag(help: "Diversity figures for plain and DIVERSE retrieval (the bundle needs a diversity model).") var diverse = false
+    @Option(name: .customLong("diverse-weights"), help: "DIVERSE weights w_i,w_ic (repeatable; default 1,1 and 1,-1).")
+    var diverseWeights: [String] = []
+    @Option(help: "DIVERSE: also evaluate excluding the categories of the user's last N train items (0 = off).")
+    var recentCategories = 5
 
     public init() {}
 
     public func run() throws {
         guard triggers == 1 || triggers == 3 else { throw ValidationError("--triggers must be 1 or 3") }
         let dataset = try PreparedDataset.read(from: URL(fileURLWithPath: data))
+        if diverse { return try runDiverse(dataset) }
         let evaluator = try RetrievalEvaluator(dataset: dataset, k: k, triggers: triggers)
         let a = try evaluate(model, evaluator, dataset)
         print("\(model): \(a.summary)")

@@ -53,6 +53,7 @@ struct PrepareCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        Interruption.installHandler()
         guard (movielens == nil) != input.isEmpty else {
             throw ValidationError("give either --input FILE... or --movielens DIR")
         }

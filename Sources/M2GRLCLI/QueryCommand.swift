@@ -15,6 +15,9 @@ struct QueryCommand: ParsableCommand {
               m2grl query --view item --id 50 --id 181 -k 5 --json
               m2grl query --view genre --vector 0.1,0.2,... -k 3
               m2grl query --info      m2grl query --stats
+              m2grl query --diverse --id 50 -k 10 --w-item 1 --w-category -1 --exclude-category Comedy
+            DIVERSE (--diverse): the --id values are the trigger(s); results are ranked by
+            w_item·d_i + w_category·d_ic of the diversity model, minus --exclude-category and --exclude.
             """
     )
 
@@ -30,6 +33,12 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Print the server's HELLO (limits, views, snapshot) instead of querying.") var info = false
     @Flag(help: "Print the server's counters and latency summaries instead of querying.") var stats = false
     @Option(help: "Seconds to wait for a reply.") var timeout: Double = 5
+    @Flag(help: "DIVERSE: rank by the diversity metric from the --id trigger(s).") var diverse = false
+    @Option(name: .customLong("w-item"), parsing: .unconditional, help: "DIVERSE: weight of the item distance d_i.") var itemWeight: Float = 1
+    @Option(name: .customLong("w-category"), parsing: .unconditional, help: "DIVERSE: weight of the category distance d_ic (negative: away from the trigger's categories).")
+    var categoryWeight: Float = 1
+    @Option(name: .customLong("exclude-category"), help: "DIVERSE: category whose items are left out (repeatable).")
+    var excludeCategories: [String] = []
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -39,6 +48,8 @@ struct QueryCommand: ParsableCommand {
         let client = try RPCClient(options)
         if info { return printHello(client.hello) }
         if stats { return printStats(try client.stats()) }
+        if diverse { return try runDiverse(client) }
+        guard excludeCategories.isEmpty else { throw ValidationError("--exclude-category needs --diverse") }
         let queries: TopKQueries
         if !ids.isEmpty && vectors.isEmpty {
             queries = .ids(ids)
@@ -59,6 +70,16 @@ struct QueryCommand: ParsableCommand {
         let version = client.hello.snapshotVersion
         print(json ? ReplyFormatting.json(reply, request: request, snapshotVersion: version)
                    : ReplyFormatting.text(reply, request: request, snapshotVersion: version))
+    }
+
+    private func runDiverse(_ client: RPCClient) throws {
+        guard !ids.isEmpty, vectors.isEmpty else { throw ValidationError("--diverse needs one or more --id triggers (no --vector)") }
+        let request = DiverseRequest(triggers: ids, k: k, itemWeight: itemWeight, categoryWeight: categoryWeight,
+                                     excludeCategories: excludeCategories, excludeItems: exclude)
+        let reply = try client.diverse(request, includeNames: true)
+        let version = client.hello.snapshotVersion
+        print(json ? DiverseReplyFormatting.json(reply, request: request, snapshotVersion: version)
+                   : DiverseReplyFormatting.text(reply, request: request, snapshotVersion: version))
     }
 
     private func printHello(_ hello: HelloReply) {

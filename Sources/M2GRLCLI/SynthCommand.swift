@@ -32,6 +32,7 @@ struct SynthCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress line.") var quiet = false
 
     func run() throws {
+        Interruption.installHandler()
         guard (out == nil) != (outDir == nil) else { throw ValidationError("give exactly one of --out FILE or --out-dir DIR") }
         let config = try SynthConfig(events: events, users: users, items: items, categories: categories, shops: shops,
                                      days: days, firstDate: start, seed: seed, shortDwellShare: shortDwellShare,

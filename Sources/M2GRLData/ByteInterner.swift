@@ -133,9 +133,6 @@ final class ByteInterner {
         return String(decoding: UnsafeBufferPointer(start: arena + start, count: length), as: UTF8.self)
     }
 
-    /// All keys in id order.
-    func allStrings() -> [String] { (0..<count).map { string(Int32($0)) } }
-
     private func insert(_ key: ByteField, hash: UInt64, slot: Int) -> Int32 {
         let id = count
         if id >= Int(Int32.max) - 1 { fatalError("ByteInterner: more than 2^31 distinct keys") }

@@ -24,6 +24,8 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         case invalidManifest
         /// Writing an output file failed.
         case writeFailed
+        /// The job was interrupted (SIGINT) and stopped cleanly.
+        case interrupted
     }
 
     public var code: Code

@@ -53,12 +53,35 @@ public struct DatasetBuilder {
         var deduped: [Int32] = []
 
         let timelineItems = timelines.items
+        // Pass 1, in train order: dense item ids (assigned on first sight) and raw attribute values,
+        // gathered into sequential arrays. The loop's loads are independent, so they overlap.
+        var trainDense = [Int32](repeating: 0, count: trainEvents)
+        var trainAttributes = [Int32](repeating: 0, count: trainEvents * viewCount)
+        var t = 0
+        for u in 0..<timelines.userCount {
+            let start = timelines.starts[u]
+            for k in 0..<bounds[u].trainEnd {
+                let item = timelineItems[start + k]
+                let base = Int(item) * stride
+                var d = record[base]
+                if d == 0 {
+                    d = itemView.newDense(item)
+                    record[base] = d
+                }
+                trainDense[t] = d
+                for v in 0..<viewCount { trainAttributes[t * viewCount + v] = record[base + 1 + v] }
+                t += 1
+            }
+        }
+
+        // Pass 2: sessions, per-view sequences and relation pairs from the sequential arrays.
+        t = 0
         timelines.times.withUnsafeBufferPointer { allTimes in
             for u in 0..<timelines.userCount {
                 let start = timelines.starts[u]
                 let times = UnsafeBufferPointer(rebasing: allTimes[start..<timelines.starts[u + 1]])
                 let b = bounds[u]
-                // Sessions over the train part.
+                let userFirst = t
                 var sessionStart = 0
                 while sessionStart < b.trainEnd {
                     var end = sessionStart + 1
@@ -76,19 +99,13 @@ public struct DatasetBuilder {
                         deduped.removeAll(keepingCapacity: true)
                         var previous: Int32 = 0
                         for k in chunkStart..<chunkEnd {
-                            let item = timelineItems[start + k]
-                            let base = Int(item) * stride
-                            var d = record[base]
-                            if d == 0 {
-                                d = itemView.newDense(item)
-                                record[base] = d
-                            }
+                            let d = trainDense[userFirst + k]
                             itemView.pushDense(d)
                             let isRepeat = d == previous
                             previous = d
                             if !isRepeat { deduped.append(d) }
                             for v in 0..<viewCount {
-                                let value = record[base + 1 + v]
+                                let value = trainAttributes[(userFirst + k) * viewCount + v]
                                 var attribute: Int32 = 0
                                 if value != 0 {
                                     attribute = attributeViews[v].dense(value - 1)
@@ -113,8 +130,11 @@ public struct DatasetBuilder {
                     }
                     sessionStart = end
                 }
+                t += b.trainEnd
             }
         }
+        itemView.tally()
+        for v in 0..<viewCount { attributeViews[v].tally() }
 
         // Views and relations.
         let items = log.items
@@ -143,12 +163,12 @@ public struct DatasetBuilder {
         var stats = SplitStats(split: split.name, users: 0, usersWithTrain: 0, usersWithHeldOut: 0, trainEvents: trainEvents,
                                heldOutEvents: 0, heldOutDistinct: 0, heldOutCold: 0, sessions: sessionCount,
                                sessionLengths: SplitStats.histogram(lengthCounts), views: [], relations: relationStats)
+        var trainOffset = 0
         for u in 0..<timelines.userCount {
             let start = timelines.starts[u]
             let b = bounds[u]
-            var train: [Int32] = []
-            train.reserveCapacity(b.trainEnd)
-            for k in 0..<b.trainEnd { train.append(record[Int(timelineItems[start + k]) * stride]) }
+            let train = Array(trainDense[trainOffset..<(trainOffset + b.trainEnd)])
+            trainOffset += b.trainEnd
             var heldOut: [Int32] = []
             for k in b.trainEnd..<b.heldOutEnd {
                 let base = Int(timelineItems[start + k]) * stride
@@ -173,7 +193,7 @@ public struct DatasetBuilder {
             let raw = itemView.rawOfDense[d]
             let id = views[0].vocabulary[d]
             let title = Int(raw) < log.itemTitles.count ? log.itemTitles[Int(raw)] : ""
-            var attributes: [String: String] = [:]
+            var attributes = [String: String](minimumCapacity: viewCount)
             for v in 0..<viewCount {
                 let value = relations[v].attributeOfItem[d]
                 if value != 0 { attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(value)] }

@@ -89,11 +89,13 @@ public enum DatasetPreparer {
             throw DataError(.writeFailed, "\(options.output.path): \(error.localizedDescription)")
         }
         for split in options.splits {
+            try options.read.interruption.check()
             options.read.progress?.note("building split \(split.name)")
             let buildStarted = clock.now, buildStartedCPU = ProcessCPUTime.seconds()
             var (dataset, splitStats) = builder.build(split: split, source: source)
             let writeStarted = clock.now, writeStartedCPU = ProcessCPUTime.seconds()
             let directory = options.output.appendingPathComponent(split.name)
+            try options.read.interruption.check()
             options.read.progress?.note("writing \(directory.path)")
             try dataset.write(to: directory)
             splitStats.buildSeconds = (writeStarted - buildStarted).seconds

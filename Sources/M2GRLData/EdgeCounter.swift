@@ -54,9 +54,33 @@ struct EdgeCounter {
         var sortedKeys: [UInt64] = []
         sortedKeys.reserveCapacity(distinct)
         for i in 0..<keys.count where keys[i] != Self.empty { sortedKeys.append(keys[i]) }
-        sortedKeys.sort()
+        Self.radixSort(&sortedKeys)
         return sortedKeys.map { key in
             Edge(source: Int32(truncatingIfNeeded: key >> 32), target: Int32(truncatingIfNeeded: key), count: count(of: key))
+        }
+    }
+
+    /// LSD radix sort of 64-bit keys, 11 bits a pass, skipping passes above the largest key.
+    static func radixSort(_ keys: inout [UInt64]) {
+        guard keys.count > 1, let largest = keys.max() else { return }
+        let bits = 64 - largest.leadingZeroBitCount
+        var scratch = [UInt64](repeating: 0, count: keys.count)
+        var shift: UInt64 = 0
+        while shift < UInt64(bits) {
+            var counts = [Int](repeating: 0, count: 2049)
+            keys.withUnsafeBufferPointer { source in
+                for k in source { counts[Int((k >> shift) & 0x7FF) + 1] += 1 }
+                for b in 0..<2048 { counts[b + 1] += counts[b] }
+                scratch.withUnsafeMutableBufferPointer { target in
+                    for k in source {
+                        let b = Int((k >> shift) & 0x7FF)
+                        target[counts[b]] = k
+                        counts[b] += 1
+                    }
+                }
+            }
+            swap(&keys, &scratch)
+            shift += 11
         }
     }
 

@@ -48,12 +48,6 @@ public final class EventLog {
     /// Distinct items among cleaned events.
     public var itemCount: Int { items.count }
 
-    /// The attribute value of raw item `item` in attribute view `view`, if known.
-    func attributeValue(view: Int, item: Int32) -> String? {
-        let v = itemAttributes[view][Int(item)]
-        return v == 0 ? nil : attributeValues[view].string(v - 1)
-    }
-
     /// Sets (overrides) the attributes of items by external item id; used by adapters whose
     /// attributes come from side files. Unknown item ids are ignored.
     func setAttribute(view: Int, itemId: String, value: String) {

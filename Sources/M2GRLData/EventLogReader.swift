@@ -18,6 +18,8 @@ public struct LogReadOptions: Sendable {
     public var extraAttributeViews: [String] = []
     /// Progress line on standard error for long reads.
     public var progress: ProgressReporter?
+    /// Checked between chunks (default: the process-wide SIGINT flag).
+    public var interruption: Interruption = .process
 
     public init(minDwell: Double? = 2, minRating: Double? = nil, onError: ErrorPolicy = .skip) {
         self.minDwell = minDwell
@@ -75,7 +77,7 @@ public enum EventLogReader {
             /// Items whose attributes (in this file's columns) are not all known yet.
             var incomplete = Set<Int32>()
 
-            try LineReader().forEachLine(in: stream, onChunk: { consumed in
+            try LineReader(interruption: options.interruption).forEachLine(in: stream, onChunk: { consumed in
                 options.progress?.update(events: events, bytes: bytesBefore + consumed, totalBytes: totalBytes)
             }) { line, lineNumber in
                 guard schema != nil else {

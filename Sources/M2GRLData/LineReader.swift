@@ -8,6 +8,8 @@ import Darwin
 struct LineReader {
     /// Initial chunk size; the buffer grows when a single line is longer.
     var chunkSize = 4 << 20
+    /// Checked before every chunk.
+    var interruption: Interruption = .process
 
     /// Calls `body(line, lineNumber)` for every line of `stream` (1-based line numbers, terminator
     /// stripped). A last line without a terminator is delivered too. `onChunk` runs after each
@@ -32,6 +34,7 @@ struct LineReader {
                 buffer = grown
                 capacity *= 2
             }
+            try interruption.check()
             let n = try stream.read(into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
             if n == 0 { atEnd = true }
             filled += n

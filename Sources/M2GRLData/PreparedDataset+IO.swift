@@ -53,6 +53,7 @@ extension PreparedDataset {
             try writer.writeStrings("items.names", items.map { $0.displayName })
             for (k, key) in keys.enumerated() { try writer.writeStrings("items.attr\(k)", items.map { $0.attributes[key] ?? "" }) }
 
+            try Interruption.process.check()
             let manifest = DatasetManifest(
                 format: DatasetManifest.formatName, version: DatasetManifest.currentVersion,
                 views: views.map { .init(name: $0.name, nodeCount: $0.nodeCount, sequences: $0.sequences.count,

@@ -75,17 +75,23 @@ public struct SyntheticLogGenerator {
 
     /// Writes all days into one file (`"-"` = standard output); gzip when `compress`.
     /// A file is written as `.NAME.part` and renamed when complete.
-    public func write(to path: String, compress: Bool = false, progress: ProgressReporter? = nil) throws {
+    public func write(to path: String, compress: Bool = false, progress: ProgressReporter? = nil,
+                      interruption: Interruption = .process) throws {
         let temporary = path == "-" ? path : Self.partPath(path)
         let out = try OutputByteStream(path: temporary, compress: compress)
         var writer = TSVByteWriter(stream: out)
         writer.appendLine(header)
         var written = 0
-        for day in 0..<config.days {
-            try generate(day: day, into: &writer, written: &written, progress: progress)
+        do {
+            for day in 0..<config.days {
+                try generate(day: day, into: &writer, written: &written, progress: progress, interruption: interruption)
+            }
+            try writer.flush()
+            try out.close()
+        } catch {
+            if path != "-" { unlink(temporary) }
+            throw error
         }
-        try writer.flush()
-        try out.close()
         if path != "-" {
             guard rename(temporary, path) == 0 else { throw DataError(.writeFailed, "\(path): rename failed") }
         }
@@ -98,7 +104,8 @@ public struct SyntheticLogGenerator {
     }
 
     /// Writes one file per day, `DIR/YYYY-MM-DD.tsv[.gz]`; returns their paths in day order.
-    public func writeDaily(directory: String, compress: Bool = false, progress: ProgressReporter? = nil) throws -> [String] {
+    public func writeDaily(directory: String, compress: Bool = false, progress: ProgressReporter? = nil,
+                           interruption: Interruption = .process) throws -> [String] {
         var paths: [String] = []
         var written = 0
         for day in 0..<config.days {
@@ -109,9 +116,14 @@ public struct SyntheticLogGenerator {
             let out = try OutputByteStream(path: temporary, compress: compress)
             var writer = TSVByteWriter(stream: out)
             writer.appendLine(header)
-            try generate(day: day, into: &writer, written: &written, progress: progress)
-            try writer.flush()
-            try out.close()
+            do {
+                try generate(day: day, into: &writer, written: &written, progress: progress, interruption: interruption)
+                try writer.flush()
+                try out.close()
+            } catch {
+                unlink(temporary)
+                throw error
+            }
             guard rename(temporary, path) == 0 else { throw DataError(.writeFailed, "\(path): rename failed") }
             paths.append(path)
         }
@@ -122,7 +134,8 @@ public struct SyntheticLogGenerator {
     static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// Generates one day's sessions until the day's share of events is written.
-    func generate(day: Int, into writer: inout TSVByteWriter, written: inout Int, progress: ProgressReporter?) throws {
+    func generate(day: Int, into writer: inout TSVByteWriter, written: inout Int, progress: ProgressReporter?,
+                  interruption: Interruption) throws {
         let perDay = config.events / config.days
         let budget = day == config.days - 1 ? config.events - perDay * (config.days - 1) : perDay
         var rng = SplitMix64(seed: config.seed, stream: 0xDA7 &+ UInt64(day))
@@ -149,7 +162,10 @@ public struct SyntheticLogGenerator {
                                    category: Int(catalog.itemCategory[Int(item)]), shop: Int(catalog.itemShop[Int(item)]),
                                    appSession: config.appSessions ? Int(truncatingIfNeeded: (UInt64(day) << 40) | session) : nil)
                 time += Int64(5 + rng.below(90))
-                if writer.pending >= 1 << 20 { try writer.flush() }
+                if writer.pending >= 1 << 20 {
+                    try interruption.check()
+                    try writer.flush()
+                }
             }
             produced += length
             written += length

@@ -57,17 +57,29 @@ struct ViewAccumulator {
         current.append(d)
     }
 
-    /// Ends the sequence: stores it (when non-empty), counts nodes and edges.
+    /// Ends the sequence: stores it when non-empty.
     mutating func end() {
         guard !current.isEmpty else { return }
-        var previous: Int32 = 0
-        for (k, d) in current.enumerated() {
-            counts[Int(d)] += 1
-            if k > 0 { edges.add(previous, d) }
-            previous = d
-        }
-        edgeOccurrences += Int64(current.count - 1)
         sequences.append(current)
+    }
+
+    /// Counts nodes and edges over all stored sequences (once, after the last `end()`); a tight
+    /// pass whose independent memory accesses overlap far better than counting session by session.
+    mutating func tally() {
+        sequences.tokens.withUnsafeBufferPointer { tokens in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for t in tokens { counts[Int(t)] += 1 }
+            }
+        }
+        let tokens = sequences.tokens, offsets = sequences.offsets
+        for s in 0..<(offsets.count - 1) {
+            var i = offsets[s] + 1
+            while i < offsets[s + 1] {
+                edges.add(tokens[i - 1], tokens[i])
+                i += 1
+            }
+            edgeOccurrences += Int64(max(0, offsets[s + 1] - offsets[s] - 1))
+        }
     }
 
     /// The finished view, with vocabulary strings from `vocabulary(raw)`.

@@ -50,6 +50,13 @@ public enum DiversityEvaluation {
     /// the user's distinct train items.
     public static func evaluate(users: [UserHistory], categoryOfItem: [Int32], k: Int,
                                 retrieve: (_ trigger: Int32, _ count: Int) throws -> [Int32]) throws -> Report {
+        try evaluate(users: users, categoryOfItem: categoryOfItem, k: k) { _, trigger, count in try retrieve(trigger, count) }
+    }
+
+    /// The same, with a retrieval function that also sees the user (e.g. to exclude the user's
+    /// recent categories, as a DIVERSE request does).
+    public static func evaluate(users: [UserHistory], categoryOfItem: [Int32], k: Int,
+                                retrieveForUser retrieve: (_ user: UserHistory, _ trigger: Int32, _ count: Int) throws -> [Int32]) throws -> Report {
         guard k > 0 else { throw DiversityError(.invalidInput, "K must be > 0") }
         func category(_ item: Int32) -> Int32 {
             let i = Int(item)
@@ -60,7 +67,7 @@ public enum DiversityEvaluation {
             guard let trigger = user.trainItems.last, user.heldOutCount > 0 else { continue }
             let seen = Set(user.trainItems)
             let seenCategories = Set(user.trainItems.map(category))
-            let ranked = try retrieve(trigger, k + seen.count)
+            let ranked = try retrieve(user, trigger, k + seen.count)
             var top: [Int32] = []
             var taken = Set<Int32>()
             for item in ranked where !seen.contains(item) && item != 0 && taken.insert(item).inserted {

@@ -49,7 +49,7 @@ public final class M2GRLTrainer: Sendable {
             TrainingWorker(parameters: parameters, corpus: corpus, plan: plan, config: config, steps: steps)
         }
         let perEpoch = corpus.units.count
-        let totalUnits = perEpoch * config.epochs
+        let totalUnits = perEpoch * max(config.epochs, config.scheduleEpochs)
         var sinceBest = 0
         let initFresh = startEpoch == 0 && options.warmStart == nil
         var interrupted = false

@@ -130,7 +130,7 @@ public struct TrainerCheckpoint: Sendable {
     /// Loads parameters and moments into `trainer`; throws unless the run matches (same data, tasks,
     /// dimension and configuration apart from epochs, threads, patience and logging).
     func restore(into trainer: M2GRLTrainer) throws {
-        let free: Set<String> = ["training.epochs", "training.threads", "selection.patience", "log.every"]
+        let free: Set<String> = ["training.epochs", "training.schedule_epochs", "training.threads", "selection.patience", "log.every"]
         let mine = trainer.config.flattened.filter { !free.contains($0.key) }
         let theirs = state.configuration.filter { !free.contains($0.key) }
         if mine != theirs {

@@ -61,6 +61,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var batchSize = 2048
     // [training]
     public var epochs = 10
+    /// Epochs the SGD learning-rate decay spans (0 = `epochs`). Model selection retrains with the
+    /// selected epoch count and this set to the selection run's epochs, so the chosen model sees the
+    /// same learning-rate schedule it was selected with.
+    public var scheduleEpochs = 0
     /// Worker threads; 0 = one per core.
     public var threads = 0
     public var seed: UInt64 = 1
@@ -85,7 +89,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         "weighting.mode", "weighting.min_variance", "weighting.static_item_weight", "weighting.static_other_weight", "weighting.learning_rate", "weighting.init_from_loss",
         "optimizer.kind", "optimizer.learning_rate", "optimizer.min_learning_rate_fraction", "optimizer.clip_norm",
         "optimizer.beta1", "optimizer.beta2", "optimizer.epsilon", "optimizer.batch_size",
-        "training.epochs", "training.threads", "training.seed",
+        "training.epochs", "training.schedule_epochs", "training.threads", "training.seed",
         "selection.select_best", "selection.patience", "selection.k", "selection.triggers",
         "log.every",
     ]
@@ -138,6 +142,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case "optimizer.epsilon": epsilon = try double()
         case "optimizer.batch_size": batchSize = try int()
         case "training.epochs": epochs = try int()
+        case "training.schedule_epochs": scheduleEpochs = try int()
         case "training.threads": threads = try int()
         case "training.seed":
             guard let v = UInt64(value) else { throw TrainerError(.invalidConfiguration, "\(key): '\(raw)' is not a seed") }
@@ -168,6 +173,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         try check(batchSize >= 1, "optimizer.batch_size", "≥ 1")
         try check(epochs >= 1, "training.epochs", "≥ 1")
         try check(threads >= 0, "training.threads", "≥ 0")
+        try check(scheduleEpochs >= 0, "training.schedule_epochs", "≥ 0")
         try check(patience >= 0, "selection.patience", "≥ 0")
         try check(evaluationK >= 1, "selection.k", "≥ 1")
         try check(evaluationTriggers == 1 || evaluationTriggers == 3, "selection.triggers", "1 or 3")
@@ -189,7 +195,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "optimizer.min_learning_rate_fraction": "\(minLearningRateFraction)", "optimizer.clip_norm": "\(clipNorm)",
             "optimizer.beta1": "\(beta1)", "optimizer.beta2": "\(beta2)", "optimizer.epsilon": "\(epsilon)",
             "optimizer.batch_size": "\(batchSize)",
-            "training.epochs": "\(epochs)", "training.threads": "\(threads)", "training.seed": "\(seed)",
+            "training.epochs": "\(epochs)", "training.schedule_epochs": "\(scheduleEpochs)", "training.threads": "\(threads)", "training.seed": "\(seed)",
             "selection.select_best": "\(selectBest)", "selection.patience": "\(patience)",
             "selection.k": "\(evaluationK)", "selection.triggers": "\(evaluationTriggers)",
             "log.every": "\(logEvery)",

@@ -128,6 +128,15 @@ public final class RPCClient: Sendable {
         }
     }
 
+    /// DIVERSE: items near the trigger(s) by the diversity metric with per-request weights and
+    /// exclusions (docs/PROTOCOL.md). `includeNames` asks for external ids and display names.
+    public func diverse(_ request: DiverseRequest, includeNames: Bool = false) throws(RPCClientError) -> DiverseReply {
+        let frame = try call(request, flags: includeNames ? .includeNames : [], expecting: DiverseReply.messageType)
+        do { return try frame.decodeDiverseReply() } catch {
+            throw RPCClientError(.protocolViolation, "bad DIVERSE reply: \(error)")
+        }
+    }
+
     /// RELOAD (admin): load `target` (`current` or a snapshot path) and swap it in. Not retried.
     public func reload(token: String, target: String = "current") throws(RPCClientError) -> ReloadReply {
         let frame = try call(ReloadRequest(token: token, target: target), expecting: ReloadReply.messageType, retry: false)

@@ -4,7 +4,7 @@ import WireProtocol
 
 extension EventLoop {
     /// Answers one decoded frame: inline for HELLO, PING, INFO, STATS and errors; TOPK goes to the
-    /// worker pool and RELOAD to a loader thread.
+    /// worker pool, DIVERSE to the diversity workers and RELOAD to a loader thread.
     func dispatch(_ frame: Frame, from connection: Connection, receivedAt: UInt64) {
         let type = frame.header.type
         let requestID = frame.header.requestID
@@ -22,6 +22,17 @@ extension EventLoop {
                 let job = SearchJob(connectionID: connection.id, requestID: requestID, flags: frame.header.flags,
                                     request: request, snapshot: store.snapshot, receivedAt: receivedAt)
                 if !jobs.push(job) {
+                    connection.inFlight -= 1
+                    throw WireProtocolError(.shuttingDown, "server is shutting down")
+                }
+            case .diverse:
+                let request = try frame.decode(DiverseRequest.self)
+                try admit(connection)
+                connection.inFlight += 1
+                let current = store.state
+                let job = DiverseJob(connectionID: connection.id, requestID: requestID, flags: frame.header.flags,
+                                     request: request, snapshot: current.snapshot, catalog: current.diverse, receivedAt: receivedAt)
+                if !diverseJobs.push(job) {
                     connection.inFlight -= 1
                     throw WireProtocolError(.shuttingDown, "server is shutting down")
                 }

@@ -29,6 +29,8 @@ final class EventLoop: @unchecked Sendable {
     let configuration: ServerConfiguration
     let store: SnapshotSlot
     let jobs: JobQueue<SearchJob>
+    /// DIVERSE requests, served by their own workers.
+    let diverseJobs: JobQueue<DiverseJob>
     let logger: Logger
     let startedAt = monotonicNanoseconds()
 
@@ -50,10 +52,12 @@ final class EventLoop: @unchecked Sendable {
     /// The bound port.
     private(set) var port = 0
 
-    init(configuration: ServerConfiguration, store: SnapshotSlot, jobs: JobQueue<SearchJob>, logger: Logger) throws(ServerError) {
+    init(configuration: ServerConfiguration, store: SnapshotSlot, jobs: JobQueue<SearchJob>,
+         diverseJobs: JobQueue<DiverseJob>, logger: Logger) throws(ServerError) {
         self.configuration = configuration
         self.store = store
         self.jobs = jobs
+        self.diverseJobs = diverseJobs
         self.logger = logger
         readBuffer = UnsafeMutableRawPointer.allocate(byteCount: readBufferSize, alignment: 16)
         uv_loop_init(loop)

@@ -1,6 +1,7 @@
 import Logging
 import Snapshot
 import Synchronization
+import VectorIndex
 import WireProtocol
 
 /// The M2GRL RPC server: a libuv I/O loop thread plus a pool of search threads, serving top-K
@@ -18,6 +19,7 @@ public final class RPCServer: Sendable {
         let loop: EventLoop
         let loopThread: NativeThread
         let workers: WorkerPool
+        let diverseWorkers: DiverseWorkerPool
     }
 
     public let configuration: ServerConfiguration
@@ -42,19 +44,27 @@ public final class RPCServer: Sendable {
             guard running == nil, !finished.withLock({ $0 }) else { throw ServerError(.state, "server already started") }
             let executor = TopKExecutor(maxK: configuration.maxK, maxBatch: configuration.maxBatch)
             let loopBox = Mutex<EventLoop?>(nil)
-            let workers = WorkerPool(count: configuration.effectiveWorkerThreads, executor: executor) { completion in
+            VectorIndex.blasThreshold = configuration.blasThreshold
+            let workers = WorkerPool(count: configuration.effectiveWorkerThreads, executor: executor,
+                                     batchLimit: configuration.microBatchJobs) { completion in
+                _ = loopBox.withLock { $0 }?.post(.completion(completion))
+            }
+            let diverseExecutor = DiverseExecutor(maxK: configuration.maxK, maxTriggers: configuration.maxBatch)
+            let diverseWorkers = DiverseWorkerPool(count: configuration.effectiveWorkerThreads, executor: diverseExecutor) { completion in
                 _ = loopBox.withLock { $0 }?.post(.completion(completion))
             }
             let loop: EventLoop
             do throws(ServerError) {
-                loop = try EventLoop(configuration: configuration, store: store, jobs: workers.jobs, logger: logger)
+                loop = try EventLoop(configuration: configuration, store: store, jobs: workers.jobs,
+                                     diverseJobs: diverseWorkers.jobs, logger: logger)
             } catch {
                 workers.shutdown()
+                diverseWorkers.shutdown()
                 throw error
             }
             loopBox.withLock { $0 = loop }
             let thread = NativeThread(name: "m2grl-io") { loop.run() }
-            running = Running(loop: loop, loopThread: thread, workers: workers)
+            running = Running(loop: loop, loopThread: thread, workers: workers, diverseWorkers: diverseWorkers)
             logger.info("listening", metadata: [
                 "address": "\(configuration.host):\(loop.port)", "workers": "\(configuration.effectiveWorkerThreads)",
                 "snapshot": "\(store.snapshot.version)",
@@ -78,6 +88,7 @@ public final class RPCServer: Sendable {
         guard let current = running.withLock({ $0 }) else { return }
         current.loopThread.join()
         current.workers.shutdown()
+        current.diverseWorkers.shutdown()
         running.withLock { $0 = nil }
         finished.withLock { $0 = true }
         logger.info("stopped")

@@ -27,11 +27,11 @@ struct ServerStats {
     /// The STATS reply body.
     func reply(snapshotVersion: String, uptimeMillis: UInt64) -> StatsReply {
         var counters: [(name: String, value: UInt64)] = []
-        for type in MessageType.version1Requests + [.diverse] {
+        for type in MessageType.version1Requests {
             counters.append(("requests.\(type.name)", requests[Int(type.rawValue)]))
         }
         let unknown = requests.enumerated().filter { index, _ in
-            !(MessageType.version1Requests + [.diverse]).contains(MessageType(rawValue: UInt8(index)))
+            !MessageType.version1Requests.contains(MessageType(rawValue: UInt8(index)))
         }.reduce(0) { $0 + $1.element }
         counters.append(("requests.other", unknown))
         for code in ErrorCode.allVersion1 { counters.append(("errors.\(code.name)", errors[code] ?? 0)) }

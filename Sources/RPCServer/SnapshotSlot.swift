@@ -1,6 +1,7 @@
 import Foundation
 import Snapshot
 import Synchronization
+import WireProtocol
 
 /// What a reload loads: the configured snapshot path re-resolved, or an explicit directory.
 public enum ReloadTarget: Sendable, Equatable, CustomStringConvertible {
@@ -30,6 +31,8 @@ final class SnapshotSlot: Sendable {
     struct Current: Sendable {
         var snapshot: LoadedSnapshot
         var loadedAtMillis: UInt64
+        /// DIVERSE's view of the snapshot, prepared when it is installed (or why it has none).
+        var diverse: Result<DiverseCatalog, WireProtocolError>
     }
 
     private let current: Mutex<Current>
@@ -38,7 +41,7 @@ final class SnapshotSlot: Sendable {
     let loader: SnapshotProvider
 
     init(initial: LoadedSnapshot, loader: @escaping SnapshotProvider) {
-        current = Mutex(Current(snapshot: initial, loadedAtMillis: Self.nowMillis()))
+        current = Mutex(Current(snapshot: initial, loadedAtMillis: Self.nowMillis(), diverse: DiverseCatalog.prepare(initial)))
         self.loader = loader
     }
 
@@ -51,9 +54,10 @@ final class SnapshotSlot: Sendable {
     func reload(_ target: ReloadTarget) throws -> (previous: String, new: String) {
         try loadLock.withLock { _ in
             let loaded = try loader(target)
+            let diverse = DiverseCatalog.prepare(loaded)
             let previous = current.withLock { state in
                 let old = state.snapshot
-                state = Current(snapshot: loaded, loadedAtMillis: Self.nowMillis())
+                state = Current(snapshot: loaded, loadedAtMillis: Self.nowMillis(), diverse: diverse)
                 return old
             }
             return (previous.version, loaded.version)

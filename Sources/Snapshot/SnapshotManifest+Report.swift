@@ -5,11 +5,11 @@ extension SnapshotManifest {
     public var report: String {
         var lines: [String] = []
         lines.append("snapshot \(version)  (format \(formatVersion), created \(createdAt))")
-        if !dataWindow.isEmpty { lines.append("data window: " + Self.pairs(dataWindow)) }
+        if !dataWindow.isEmpty { lines += Self.wrapped("data window:", Self.pairs(dataWindow)) }
         if !metrics.isEmpty {
-            lines.append("metrics: " + metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.4f", $0.value))" }.joined(separator: "  "))
+            lines += Self.wrapped("metrics:", metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.4f", $0.value))" })
         }
-        if !configuration.isEmpty { lines.append("training configuration: " + Self.pairs(configuration)) }
+        if !configuration.isEmpty { lines += Self.wrapped("training configuration:", Self.pairs(configuration)) }
         lines.append("items: \(itemCount)  (\(items.file), \(Self.size(items.bytes)), sha256 \(items.sha256.prefix(12)))")
         lines.append("views:")
         let header = ["name", "kind", "count", "dim", "index", "search", "recall", "build", "size", "sha256"]
@@ -45,8 +45,23 @@ extension SnapshotManifest {
         }
     }
 
-    private static func pairs(_ d: [String: String]) -> String {
-        d.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "  ")
+    private static func pairs(_ d: [String: String]) -> [String] {
+        d.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// `title` followed by `words` on indented lines of at most ~100 characters.
+    private static func wrapped(_ title: String, _ words: [String]) -> [String] {
+        var lines = [title]
+        var current = "   "
+        for w in words {
+            if current.count + w.count + 2 > 100, current.count > 3 {
+                lines.append(current)
+                current = "   "
+            }
+            current += "  " + w
+        }
+        if current.count > 3 { lines.append(current) }
+        return lines
     }
 
     static func size(_ bytes: Int) -> String {

@@ -39,7 +39,7 @@ public struct SnapshotStore: Sendable {
         try DurableFiles.makeDirectory(root)
         let lock = try FileLock(root.appendingPathComponent(".publish.lock"))
         defer { lock.unlock() }
-        try cleanUpLeftovers()
+        try cleanUpLocked()
         let crashAt = ProcessInfo.processInfo.environment[Self.crashEnvironmentKey].flatMap(PublishStep.init(rawValue:))
         let checkpoint: (PublishStep) -> Void = { step in
             if step == crashAt { _exit(86) }
@@ -62,7 +62,7 @@ public struct SnapshotStore: Sendable {
         checkpoint(.renamed)
         try switchCurrent(to: version, checkpoint: checkpoint)
         progress("published \(version)")
-        if let keep { try prune(keep: keep) }
+        if let keep { try pruneLocked(keep: keep) }
         return version
     }
 
@@ -111,13 +111,20 @@ public struct SnapshotStore: Sendable {
         try switchCurrent(to: version, checkpoint: { _ in })
     }
 
-    /// Removes all but the newest `keep` versions; never removes the current one.
+    /// Removes all but the newest `keep` (at least 1) versions; never removes the current one.
+    /// Takes the publish lock, so it fails with `.busy` while a publish runs.
     /// - Returns: the removed versions.
     @discardableResult
     public func prune(keep: Int) throws(SnapshotError) -> [String] {
+        let lock = try FileLock(root.appendingPathComponent(".publish.lock"))
+        defer { lock.unlock() }
+        return try pruneLocked(keep: keep)
+    }
+
+    private func pruneLocked(keep: Int) throws(SnapshotError) -> [String] {
         let current = try currentVersion()
         let versions = try list()
-        let kept = Set(versions.suffix(max(keep, 0))).union(current.map { [$0] } ?? [])
+        let kept = Set(versions.suffix(max(keep, 1))).union(current.map { [$0] } ?? [])
         var removed: [String] = []
         for v in versions where !kept.contains(v) {
             // Rename first so a half-deleted directory is never listed as a version.
@@ -130,10 +137,18 @@ public struct SnapshotStore: Sendable {
         return removed
     }
 
-    /// Removes what interrupted publishes and prunes left behind.
+    /// Removes what interrupted publishes and prunes left behind. Takes the publish lock (a
+    /// running publish's temporary directory is not a leftover), failing with `.busy` meanwhile.
     /// - Returns: the names removed.
     @discardableResult
     public func cleanUpLeftovers() throws(SnapshotError) -> [String] {
+        guard FileManager.default.fileExists(atPath: root.path) else { return [] }
+        let lock = try FileLock(root.appendingPathComponent(".publish.lock"))
+        defer { lock.unlock() }
+        return try cleanUpLocked()
+    }
+
+    private func cleanUpLocked() throws(SnapshotError) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return [] }
         var removed: [String] = []
         for name in names where name.hasPrefix(".tmp-") || name.hasPrefix(".current.tmp-") || name.hasPrefix(".trash-") {

@@ -77,17 +77,28 @@ enum ViewIndexBuilder {
                 break
             }
             progress("export \(table.name): recall@\(recall.k) \(fmt(recall.recall)) < \(fmt(plan.recallFloor)), trying efSearch=\(parameters.efSearch.map(String.init) ?? "-") nprobe=\(parameters.nprobe.map(String.init) ?? "-")")
+            try setDefaults(parameters, of: index, view: table.name)
             recall = try meter.measure(index, parameters: parameters.searchParameters)
         }
         guard recall.recall >= plan.recallFloor else {
             throw SnapshotError(.recallBelowFloor, "view \(table.name): recall@\(recall.k) of \(plan.factory) is \(fmt(recall.recall)) on \(recall.queries) queries, below the floor \(fmt(plan.recallFloor))")
         }
-        // Store the tuned values as the index's own defaults too, so a reader that ignores
-        // the manifest's parameters still searches as measured.
-        if let ef = parameters.efSearch { try? index.setParameter("efSearch", ef) }
-        if let np = parameters.nprobe { try? index.setParameter("nprobe", np) }
         progress("export \(table.name): \(table.count) × \(table.dimension) \(plan.factory) built in \(fmt(buildSeconds)) s, recall@\(recall.k) \(fmt(recall.recall)) measured in \(fmt(Date().timeIntervalSince(recallStart))) s")
         return BuiltView(index: index, keyMap: keyMap, factory: plan.factory, parameters: parameters, recall: recall, buildSeconds: buildSeconds)
+    }
+
+    /// Makes `parameters` the index's own defaults (saved with it). Debian's Faiss 1.7.3 ignores a
+    /// per-call efSearch for HNSW (measured: recall follows the index's own efSearch only), so the
+    /// tuned value must live in the index itself; a reader that ignores the manifest's parameters
+    /// then still searches as measured.
+    private static func setDefaults(_ parameters: SnapshotManifest.StoredSearchParameters, of index: VectorIndex,
+                                    view: String) throws(SnapshotError) {
+        do {
+            if let ef = parameters.efSearch { try index.setParameter("efSearch", ef) }
+            if let np = parameters.nprobe { try index.setParameter("nprobe", np) }
+        } catch {
+            throw SnapshotError(.index, "view \(view): cannot set search parameters: \(error.message)")
+        }
     }
 
     /// The key map of a table whose ids are non-empty, single-line and unique.

@@ -42,6 +42,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let overloaded = ErrorCode(rawValue: 25)
     /// An unexpected internal failure (e.g. the index refused a search).
     public static let internalError = ErrorCode(rawValue: 26)
+    /// The snapshot lacks the model a request needs (DIVERSE without a diversity model).
+    public static let modelUnavailable = ErrorCode(rawValue: 27)
 
     /// Whether the sender closes the connection after this error.
     public var isFraming: Bool { rawValue < 16 }
@@ -65,6 +67,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
         case .shuttingDown: return "shutting_down"
         case .overloaded: return "overloaded"
         case .internalError: return "internal_error"
+        case .modelUnavailable: return "model_unavailable"
         default: return "code_\(rawValue)"
         }
     }
@@ -75,7 +78,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let allVersion1: [ErrorCode] = [
         .badMagic, .unsupportedVersion, .frameTooLarge, .malformedBody, .frameTimeout,
         .unsupportedMessageType, .unknownView, .unknownItem, .invalidArgument, .tooManyInFlight,
-        .unauthorized, .adminDisabled, .reloadFailed, .shuttingDown, .overloaded, .internalError,
+        .unauthorized, .adminDisabled, .reloadFailed, .shuttingDown, .overloaded, .internalError, .modelUnavailable,
     ]
 }
 

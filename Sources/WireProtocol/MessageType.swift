@@ -17,7 +17,8 @@ public struct MessageType: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let stats = MessageType(rawValue: 0x04)
     /// Top-K nearest items of one view.
     public static let topK = MessageType(rawValue: 0x05)
-    /// Reserved for diversity retrieval; a v1 server answers it with `unsupportedMessageType`.
+    /// Diversity retrieval by the learned metric, with per-request weights and exclusions
+    /// (a server without it answers `unsupportedMessageType`).
     public static let diverse = MessageType(rawValue: 0x06)
     /// Admin: load a snapshot and swap it in.
     public static let reload = MessageType(rawValue: 0x10)
@@ -48,6 +49,7 @@ public struct MessageType: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     public var description: String { name }
 
-    /// The request types a version-1 server implements.
-    public static let version1Requests: [MessageType] = [.hello, .ping, .info, .stats, .topK, .reload]
+    /// The request types a version-1 server implements (DIVERSE was added within version 1:
+    /// compatibility rule 1 lets older servers refuse it per request).
+    public static let version1Requests: [MessageType] = [.hello, .ping, .info, .stats, .topK, .diverse, .reload]
 }

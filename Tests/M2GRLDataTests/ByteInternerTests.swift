@@ -23,3 +23,25 @@ import Testing
         #expect(z.intern("12345678") != z.intern("123456789"))
     }
 }
+
+/// The edge counter's key sort.
+@Suite struct EdgeCounterTests {
+    @Test func radixSortMatchesStandardSort() {
+        var rng = SplitMix64(seed: 9)
+        for n in [0, 1, 2, 100, 5_000] {
+            var keys = (0..<n).map { _ in rng.next() >> UInt64(rng.below(64)) }
+            let expected = keys.sorted()
+            EdgeCounter.radixSort(&keys)
+            #expect(keys == expected)
+        }
+    }
+
+    @Test func countsEdgesAcrossGrowth() {
+        var counter = EdgeCounter(expected: 1)
+        for i in 0..<3_000 { for _ in 0..<(i % 3 + 1) { counter.add(Int32(i % 1_000 + 1), Int32(i / 1_000 + 1)) } }
+        let edges = counter.edges()
+        #expect(edges.count == 3_000)
+        #expect(edges.map(\.count).reduce(0, +) == 6_000)
+        #expect(zip(edges, edges.dropFirst()).allSatisfy { ($0.source, $0.target) < ($1.source, $1.target) })
+    }
+}

@@ -59,3 +59,21 @@ import Testing
         #expect(throws: DataError.self) { try SynthConfig(events: 0) }
     }
 }
+
+/// A requested interruption stops jobs with a typed error and leaves no partial output.
+@Suite struct InterruptionTests {
+    @Test func interruptedJobsLeaveNoPartialOutput() throws {
+        let dir = try Fixtures.directory()
+        let path = dir.appendingPathComponent("log.tsv").path
+        try SyntheticLogGenerator(config: try SynthConfig(events: 2_000, seed: 2)).write(to: path)
+        let interruption = Interruption()
+        interruption.request()
+        var options = LogReadOptions()
+        options.interruption = interruption
+        do { _ = try EventLogReader.read(files: [path], options: options); Issue.record("not interrupted") } catch let e as DataError { #expect(e.code == .interrupted) }
+        let big = dir.appendingPathComponent("big.tsv").path
+        do { try SyntheticLogGenerator(config: try SynthConfig(events: 200_000, seed: 2)).write(to: big, interruption: interruption); Issue.record("not interrupted") } catch let e as DataError { #expect(e.code == .interrupted) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(names == ["log.tsv"])
+    }
+}

@@ -19,7 +19,7 @@ import WireProtocol
         #expect(client.hello.views.map(\.name) == ["genre", "item"])
         #expect(client.hello.views.last == ViewDescriptor(name: "item", kind: "flat", dimension: 16, count: 300))
         #expect(client.hello.supportedRequests.contains(.topK))
-        #expect(!client.hello.supportedRequests.contains(.diverse))
+        #expect(client.hello.supportedRequests.contains(.diverse))
         #expect(try client.ping(payload: [1, 2, 3]) == [1, 2, 3])
         let info = try client.info()
         #expect(info.snapshotVersion == "v-a" && info.views.count == 2 && info.snapshotLoadedAtMillis > 0)
@@ -102,20 +102,21 @@ import WireProtocol
         expectError(.invalidArgument, TopKRequest(view: "item", k: 3, queries: .ids(Array(1...65))))
         expectError(.invalidArgument, TopKRequest(view: "item", k: 3, queries: .vectors(dimension: 3, values: [1, 2, 3])))
         expectError(.invalidArgument, TopKRequest(view: "item", k: 3, queries: .vectors(dimension: 16, values: [Float](repeating: .nan, count: 16))))
-        // DIVERSE is reserved; unknown types are refused, not fatal.
-        let diverse = try client.send(PingMessage(payload: [1]))
-        _ = try client.receive(requestID: diverse)
-        for type in [MessageType.diverse, MessageType(rawValue: 0x42)] {
-            let id = try client.send(type: type, body: [1, 2, 3])
-            let reply = try client.receive(requestID: id)
-            #expect(reply.header.type == .error)
-            #expect(try reply.decode(ErrorReply.self).code == .unsupportedMessageType)
+        // Unknown types are refused, not fatal; DIVERSE on a snapshot without a diversity model is
+        // a request-level `model_unavailable`.
+        let unknown = try client.send(type: MessageType(rawValue: 0x42), body: [1, 2, 3])
+        let refused = try client.receive(requestID: unknown)
+        #expect(refused.header.type == .error)
+        #expect(try refused.decode(ErrorReply.self).code == .unsupportedMessageType)
+        #expect { try client.diverse(DiverseRequest(triggers: [1], k: 3)) } throws: {
+            ($0 as? RPCClientError)?.serverCode == .modelUnavailable
         }
         #expect { try client.reload(token: "x") } throws: { ($0 as? RPCClientError)?.serverCode == .adminDisabled }
         #expect(try client.ping(payload: [7]) == [7])
         let stats = try client.stats()
         #expect(stats.counter("errors.invalid_argument") == 5)
-        #expect(stats.counter("errors.unsupported_message_type") == 2)
+        #expect(stats.counter("errors.unsupported_message_type") == 1)
+        #expect(stats.counter("errors.model_unavailable") == 1)
         #expect(stats.counter("requests.diverse") == 1)
     }
 

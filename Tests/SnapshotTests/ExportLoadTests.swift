@@ -93,6 +93,12 @@ import VectorIndex
         let meter = try RecallMeter(table: table, keyMap: view.keyMap, queries: 300, k: 10, seed: config.seed)
         let again = try meter.measure(view.index, parameters: view.searchParameters)
         #expect(abs(again.recall - entry.recall) < 1e-9)
+        // The tuned parameters are also the loaded index's own defaults (Debian's Faiss ignores
+        // a per-call HNSW efSearch, so this is what actually governs HNSW searches).
+        let byDefault = try meter.measure(view.index, parameters: SearchParameters())
+        #expect(abs(byDefault.recall - entry.recall) < 1e-9)
+        #expect(view.index.parameter("efSearch") == entry.searchParameters.efSearch)
+        #expect(view.index.parameter("nprobe") == entry.searchParameters.nprobe)
     }
 
     /// Below the floor, publishing is refused and the previous current stays.

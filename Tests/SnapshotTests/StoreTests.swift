@@ -108,3 +108,25 @@ import Testing
         }
     }
 }
+
+@Suite struct StoreLockTests {
+    /// Maintenance calls never touch a running publish's files, and prune keeps at least one version.
+    @Test func maintenanceRespectsTheLockAndKeepsOne() throws {
+        let root = TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = SnapshotStore(root: root)
+        let a = try store.publish(TestSupport.bundle(items: 30, dimension: 4))
+        let b = try store.publish(TestSupport.bundle(items: 30, dimension: 4, seed: 2))
+        try store.setCurrent(a)
+        #expect(try store.prune(keep: 0) == [])  // b is the newest, a is current
+        #expect(try store.list() == [a, b].sorted())
+        let lock = try FileLock(root.appendingPathComponent(".publish.lock"))
+        #expect { try store.prune(keep: 1) } throws: { ($0 as? SnapshotError)?.code == .busy }
+        #expect { try store.cleanUpLeftovers() } throws: { ($0 as? SnapshotError)?.code == .busy }
+        lock.unlock()
+        #expect(try store.prune(keep: 1) == [])  // newest b plus current a
+        try store.setCurrent(b)
+        #expect(try store.prune(keep: 1) == [a])
+        #expect(try store.loadCurrent().version == b)
+    }
+}

@@ -8,7 +8,8 @@ import Testing
 
     @Test func documentHasAllExamples() {
         #expect(Set(golden.keys) == ["hello-request", "ping-request", "pong-reply", "topk-by-id", "topk-by-vector",
-                                     "topk-reply", "topk-reply-names", "error-reply", "reload-request"])
+                                     "topk-reply", "topk-reply-names", "error-reply", "reload-request",
+                                     "diverse-request", "diverse-reply"])
     }
 
     @Test func helloRequest() throws {
@@ -60,6 +61,40 @@ import Testing
         let reload = ReloadRequest(token: "secret", target: "current")
         #expect(Frame(reload, requestID: 9).bytes == golden["reload-request"])
         #expect(try decodeOnly(golden["reload-request"]!).decode(ReloadRequest.self) == reload)
+    }
+
+    @Test func diverseRequest() throws {
+        let request = DiverseRequest(triggers: [50], k: 10, itemWeight: 1, categoryWeight: -1,
+                                     excludeCategories: ["Comedy"], excludeItems: [181])
+        #expect(Frame(request, flags: .includeNames, requestID: 11).bytes == golden["diverse-request"])
+        #expect(Frame.encode(request, flags: .includeNames, requestID: 11) == golden["diverse-request"])
+        let frame = try decodeOnly(golden["diverse-request"]!)
+        #expect(frame.header.flags == .includeNames)
+        #expect(try frame.decode(DiverseRequest.self) == request)
+    }
+
+    @Test func diverseReply() throws {
+        let reply = DiverseReply(results: [DiverseResult(key: 12, score: 0.75, itemDistance: 0.5, categoryDistance: 2,
+                                                         category: "Drama", name: ItemName(externalID: "12", displayName: "Heat"))])
+        #expect(Frame(reply, flags: reply.flags, requestID: 11).bytes == golden["diverse-reply"])
+        #expect(try decodeOnly(golden["diverse-reply"]!).decodeDiverseReply() == reply)
+        // Without the names flag the same results decode without names; trailing reply bytes are ignored.
+        let plain = DiverseReply(results: [DiverseResult(key: 3, score: -1, itemDistance: 0, categoryDistance: 0.25, category: "")])
+        var bytes = Frame(plain, requestID: 1).body
+        bytes += [9, 9]
+        #expect(try Frame(type: DiverseReply.messageType, requestID: 1, body: bytes).decodeDiverseReply() == plain)
+    }
+
+    @Test func diverseRequestMalformed() throws {
+        let good = Frame(DiverseRequest(triggers: [1, 2], k: 5, excludeCategories: ["A"], excludeItems: [3]), requestID: 1).body
+        for cut in 0..<good.count {
+            #expect(throws: WireProtocolError.self) { try Frame(type: .diverse, requestID: 1, body: Array(good[..<cut])).decode(DiverseRequest.self) }
+        }
+        #expect(throws: WireProtocolError.self) { try Frame(type: .diverse, requestID: 1, body: good + [0]).decode(DiverseRequest.self) }
+        // A hostile trigger count is refused before anything is allocated for it.
+        var huge = good
+        huge[12] = 0xFF; huge[13] = 0xFF; huge[14] = 0xFF; huge[15] = 0x7F
+        #expect(throws: WireProtocolError.self) { try Frame(type: .diverse, requestID: 1, body: huge).decode(DiverseRequest.self) }
     }
 
     private func decodeOnly(_ bytes: [UInt8]) throws -> Frame {
