@@ -60,7 +60,7 @@ def plot(docs, out):
         for label, rows in series(doc):
             c = colours[i % len(colours)]
             i += 1
-            openr = sorted((r for r in rows if r["mode"] == "open" and r.get("latency_us")), key=lambda r: r["qps"])
+            openr = sorted((r for r in rows if r["mode"] == "open" and r.get("latency_us")), key=lambda r: r["target_qps"])
             if openr:
                 q = [r["qps"] for r in openr]
                 ax.plot(q, [r["latency_us"]["p50"] for r in openr], "-", color=c, marker=".", label=f"{label} p50 (open loop)")

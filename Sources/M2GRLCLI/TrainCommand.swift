@@ -64,6 +64,7 @@ public struct TrainCommand: ParsableCommand {
         if let batchSize { cfg.batchSize = batchSize }
         if let views { try cfg.set("skipgram.views", views) }
         try cfg.validate()
+        if resume, checkpoint == nil { throw ValidationError("--resume needs --checkpoint DIR") }
         for e in export where e != "txt" && e != "f32" { throw ValidationError("--export takes txt or f32, got '\(e)'") }
 
         let dataset = try PreparedDataset.read(from: URL(fileURLWithPath: data))
@@ -120,6 +121,7 @@ public struct TrainCommand: ParsableCommand {
 /// Set by SIGINT; training stops after the current mini-batch.
 final class InterruptFlag: Sendable {
     private let flag = Atomic<Bool>(false)
+    /// Keeps the signal source alive; `nonisolated(unsafe)`: written once by `install`, on the main thread.
     nonisolated(unsafe) private static var source: DispatchSourceSignal?
 
     var isSet: Bool { flag.load(ordering: .relaxed) }

@@ -21,6 +21,9 @@ public struct EmbeddingTable: Sendable, Equatable {
         case relational
         /// Projected vectors of the diversity metric model.
         case metric
+        /// Model parameters kept with the model (an alignment matrix W), not a searchable set:
+        /// snapshots carry them as attachments instead of indexing them.
+        case parameter
     }
 
     public init(name: String, kind: Kind = .view, dimension: Int, ids: [String], values: [Float]) {

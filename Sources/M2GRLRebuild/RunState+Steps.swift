@@ -111,6 +111,24 @@ extension RunState {
         return "\(report.reloads.count - failed.count)/\(report.reloads.count) servers reloaded"
     }
 
+    /// Up to date: reloads only servers not serving the live version (a run killed after publishing
+    /// but before reloading left them behind).
+    mutating func reloadServersBehind(live: String) throws -> String {
+        let servers = try configuration.serverAddresses()
+        guard !servers.isEmpty else { return "no servers configured" }
+        let notifier = ServerNotifier(servers: servers, adminToken: configuration.resolvedAdminToken(),
+                                      timeoutSeconds: configuration.reloadTimeoutSeconds)
+        report.reloads = notifier.reloadBehind(expecting: live)
+        let failed = report.reloads.filter { !$0.ok }
+        if !failed.isEmpty {
+            report.status = .failed
+            report.exitStatus = RebuildError.exitStatus(for: .reloadFailed)
+            report.reason = "\(failed.count) server(s) do not serve the live \(live) and did not reload: "
+                + failed.map { "\($0.server): \($0.error ?? "?")" }.joined(separator: "; ")
+        }
+        return "\(servers.count - report.reloads.count) servers already serve \(live), \(report.reloads.count - failed.count) reloaded"
+    }
+
     /// Prunes snapshot versions (keep N, never current) and bundles no remaining version refers to;
     /// then turns reload failures into the run's outcome.
     mutating func prune(_ store: SnapshotStore) throws -> String {

@@ -96,6 +96,7 @@ struct RunState {
             report.exitStatus = 0
             report.reason = "live snapshot \(live.version) was built with newest day \(window.newestDay.date); nothing new (use --force to rebuild)"
             log(report.reason!)
+            try step("reload") { s in try s.reloadServersBehind(live: live.version) }
             return
         }
         try step("prepare") { s in try s.prepare(window) }
@@ -124,7 +125,9 @@ struct RunState {
         }
         try step("export") { s in
             let log = s.log
-            let version = try publisher.stage(s.bundle!) { line in log("  export: \(line)") }
+            let version = try publisher.stage(s.bundle!) { line in
+                if !line.hasPrefix("published ") { log("  export: \(line)") }  // the staging store's own pointer
+            }
             s.staged = version
             return "staged \(version)"
         }

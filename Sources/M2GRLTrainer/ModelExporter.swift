@@ -48,7 +48,7 @@ public enum ModelExporter {
         }
         for (a, task) in trainer.plan.alignment.enumerated() {
             let d = trainer.parameters.dimension
-            tables.append(EmbeddingTable(name: "W.\(task.attribute)", kind: .relational, dimension: d,
+            tables.append(EmbeddingTable(name: "W.\(task.attribute)", kind: .parameter, dimension: d,
                                          ids: (0..<d).map(String.init), values: trainer.parameters.alignment[a].values.array))
         }
         let items = ds.items.dropFirst().map { ItemMetadata(id: $0.id, displayName: $0.displayName, attributes: $0.attributes) }

@@ -12,7 +12,12 @@ public enum SkipGramKernel {
         coef: Float, scratch: UnsafeMutablePointer<Float>, sink: inout S
     ) -> Float {
         let vIn = input + center * d
+        // Touch every output row first so their cache misses overlap instead of queueing one by
+        // one inside the dependent dot products (a software prefetch; the xor keeps the loads alive).
+        var touch = (output + context * d).pointee.bitPattern
+        for n in 0..<negativeCount { touch ^= (output + Int(negatives[n]) * d).pointee.bitPattern }
         scratch.update(repeating: 0, count: d)
+        scratch[0] = touch == 0x7FC0_0001 ? 1e-30 : 0  // consumes `touch`; a 1e-30 nudge at worst
         var loss: Float = 0
         var j = -1
         while j < negativeCount {

@@ -57,7 +57,7 @@ public struct TrainingPipeline: Sendable {
         let result = try trainer.train(opts)
         if heldOut {
             // With selection on `data` itself, `data` is the validation split; otherwise it is scored once.
-            let prefix = validation == nil && config.selectBest ? "valid" : (data.source["split"] ?? "test")
+            let prefix = validation == nil && config.selectBest ? "valid" : (data.source["split"].map { String($0.prefix { $0 != "(" }) } ?? "test")
             let report = result.selectionReport ?? evaluator.evaluate(table: trainer.itemTable())
             for (k, v) in report.metrics(prefix: prefix) { metrics[k] = v }
             if validation == nil { extra["selection.selected_epochs"] = "\(result.selectedEpoch)" }

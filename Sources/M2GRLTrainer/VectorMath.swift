@@ -99,9 +99,10 @@ public enum FastSigmoid {
     static let range: Float = 8
     static let size = 4096
     static let scale = Float(size) / (2 * range)
-    /// σ(x) at `size + 1` equally spaced points.
+    /// σ(x) at `size + 1` equally spaced points. `nonisolated(unsafe)`: filled once by the lazy
+    /// global initialiser, read-only afterwards.
     nonisolated(unsafe) static let sigmoidTable: UnsafeMutablePointer<Float> = makeTable { 1 / (1 + exp(-$0)) }
-    /// softplus(x) = log(1 + eˣ) at the same points.
+    /// softplus(x) = log(1 + eˣ) at the same points (read-only after initialisation, as above).
     nonisolated(unsafe) static let softplusTable: UnsafeMutablePointer<Float> = makeTable { x in
         x > 0 ? x + log1p(exp(-x)) : log1p(exp(x))
     }

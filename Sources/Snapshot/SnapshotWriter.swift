@@ -25,6 +25,10 @@ public struct SnapshotWriter: Sendable {
                       progress: @Sendable (String) -> Void = { _ in },
                       checkpoint: (PublishStep) -> Void = { _ in }) throws(SnapshotError) -> SnapshotManifest {
         let start = Date()
+        // Parameter tables (alignment matrices) travel as attachments: they are not searchable sets.
+        var bundle = bundle
+        for t in bundle.tables where t.kind == .parameter { bundle.attachments["\(t.name).f32"] = EmbeddingFileFormat.f32Data(t) }
+        bundle.tables.removeAll { $0.kind == .parameter }
         try validate(bundle)
         let viewsDir = directory.appendingPathComponent("views")
         try DurableFiles.makeDirectory(viewsDir)

@@ -1,6 +1,9 @@
 /// Per-call search parameters. `nil` keeps the index's own setting.
 public struct SearchParameters: Sendable, Equatable, Hashable {
     /// HNSW: size of the dynamic candidate list (larger = better recall, slower).
+    /// Debian's Faiss 1.7.3 has no per-call HNSW parameters, so a value different from the
+    /// index's own `efSearch` makes that search exclusive (it is set on the index and restored);
+    /// set the index's default with `setParameter("efSearch", …)` for concurrent searches.
     public var efSearch: Int?
     /// IVF: number of inverted lists visited (larger = better recall, slower).
     public var nprobe: Int?

@@ -20,9 +20,18 @@ public final class VectorIndex: @unchecked Sendable {
     /// Vector dimension.
     public let dimension: Int
 
+    /// The index family.
+    public let kind: IndexKind
+
     private init(handle: OpaquePointer) {
         self.handle = handle
         self.dimension = Int(m2g_index_dimension(handle))
+        self.kind = switch Int(m2g_index_kind(handle)) {
+        case Int(M2G_KIND_FLAT): .flat
+        case Int(M2G_KIND_HNSW): .hnsw
+        case Int(M2G_KIND_IVF): .ivf
+        default: .other
+        }
     }
 
     deinit { m2g_index_free(handle) }
@@ -68,16 +77,6 @@ public final class VectorIndex: @unchecked Sendable {
 
     /// Whether the index can accept vectors (IVF and PQ indexes need `train` first).
     public var isTrained: Bool { lock.withReadLock { m2g_index_is_trained(handle) != 0 } }
-
-    /// The index family.
-    public var kind: IndexKind {
-        switch Int(m2g_index_kind(handle)) {
-        case Int(M2G_KIND_FLAT): .flat
-        case Int(M2G_KIND_HNSW): .hnsw
-        case Int(M2G_KIND_IVF): .ivf
-        default: .other
-        }
-    }
 
     /// Trains the index on sample vectors (`n × dimension` floats).
     public func train(_ vectors: [Float]) throws(VectorIndexError) {
@@ -127,7 +126,21 @@ public final class VectorIndex: @unchecked Sendable {
             throw VectorIndexError(.invalidArgument, "result buffers hold fewer than \(n)×\(k) slots")
         }
         for v in queries where !v.isFinite { throw VectorIndexError(.nonFiniteValue, "query contains NaN or infinity") }
-        var p = m2g_search_params(ef_search: Int32(clamping: parameters.efSearch ?? 0), nprobe: Int32(clamping: parameters.nprobe ?? 0))
+        var p = m2g_search_params(ef_search: 0, nprobe: Int32(clamping: parameters.nprobe ?? 0))
+        if kind == .hnsw, let ef = parameters.efSearch, ef > 0 {
+            // Debian's Faiss 1.7.3 ignores per-call HNSW parameters (honoured from 1.7.4 on), so
+            // a different efSearch is applied to the index itself, exclusively, and restored.
+            var current: Int32 = 0
+            _ = lock.withReadLock { m2g_index_get_param(handle, "efSearch", &current) }
+            if Int(current) != ef {
+                try lock.withWriteLock { () throws(VectorIndexError) in
+                    try check(m2g_index_set_param(handle, "efSearch", Int32(clamping: ef)), "cannot set efSearch")
+                    defer { _ = m2g_index_set_param(handle, "efSearch", current) }
+                    try check(m2g_index_search(handle, Int64(n), queries.baseAddress, Int64(k), &p, scores.baseAddress, ids.baseAddress), "search failed")
+                }
+                return
+            }
+        }
         try lock.withReadLock { () throws(VectorIndexError) in
             try check(m2g_index_search(handle, Int64(n), queries.baseAddress, Int64(k), &p, scores.baseAddress, ids.baseAddress), "search failed")
         }

@@ -135,4 +135,24 @@ import Testing
         #expect(refused.reloads[0].ok == false)
         #expect(server.snapshotVersion == v2)
     }
+
+    @Test func missingInputAndInterruptionFailWithTheirExitCodes() throws {
+        let (f, v1) = try RebuildFixture.published()
+        defer { f.remove() }
+        try FileManager.default.removeItem(atPath: f.configuration.inputDirectory)
+        let noInput = try f.runner().run()
+        #expect(noInput.status == .failed && noInput.exitStatus == 66, "\(noInput.reason ?? "")")
+        #expect(noInput.steps.last?.name == "window")
+        try FileManager.default.createDirectory(atPath: f.configuration.inputDirectory, withIntermediateDirectories: true)
+        try f.addDay(0)
+        try f.addDay(1)
+        try f.addDay(2)
+        var options = RebuildOptions()
+        options.shouldStop = { true }
+        let interrupted = try RebuildRunner(configuration: f.configuration, options: options).run()
+        #expect(interrupted.status == .interrupted && interrupted.exitStatus == 130)
+        #expect(try f.store.currentVersion() == v1)
+        let history = RunReportStore(stateDirectory: f.paths.state).history(last: 2)
+        #expect(history.map(\.exitStatus) == [66, 130])
+    }
 }

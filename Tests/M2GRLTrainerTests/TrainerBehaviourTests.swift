@@ -108,7 +108,7 @@ import Testing
         _ = try t.train()
         let b = ModelExporter.bundle(t, metrics: ["valid.recall@50": 0.5])
         #expect(b.tables.map(\.name) == ["item", "category", "rel.category.item", "rel.category.category", "W.category"])
-        #expect(b.tables.map(\.kind) == [.view, .view, .relational, .relational, .relational])
+        #expect(b.tables.map(\.kind) == [.view, .view, .relational, .relational, .parameter])
         #expect(b.table(named: "item")!.ids == (1...32).map(String.init))
         #expect(b.table(named: "W.category")!.count == 16)
         let rel = b.table(named: "rel.category.item")!

@@ -79,6 +79,28 @@ import Testing
         #expect(low.queryCount == 1)
     }
 
+    @Test func perCallEfSearchReachesHNSW() throws {
+        var rng = TestRNG(seed: 4)
+        let base = rng.clustered(n: 4_000, d: 16, clusters: 4, spread: 1.0)
+        let index = try VectorIndex(factory: "HNSW8", dimension: 16)
+        try index.setParameter("efConstruction", 16)
+        try index.add(base, ids: (0..<4_000).map { Int64($0) })
+        let flat = try VectorIndex(factory: "Flat", dimension: 16)
+        try flat.add(base, ids: (0..<4_000).map { Int64($0) })
+        let queries = Array(base.prefix(200 * 16)).map { $0 + 0.1 }
+        let truth = try flat.search(queries, k: 10)
+        func recall(_ r: SearchResult) -> Int {
+            (0..<200).reduce(0) { acc, q in
+                let t = Set(truth.ids[(q * 10)..<((q + 1) * 10)])
+                return acc + r.ids[(q * 10)..<((q + 1) * 10)].filter { t.contains($0) }.count
+            }
+        }
+        let low = recall(try index.search(queries, k: 10, parameters: SearchParameters(efSearch: 10)))
+        let high = recall(try index.search(queries, k: 10, parameters: SearchParameters(efSearch: 400)))
+        #expect(high > low, "efSearch 400 recall \(high) vs efSearch 10 recall \(low)")
+        #expect(index.parameter("efSearch") == 16, "the index default is restored")
+    }
+
     @Test func perCallParametersChangeResults() throws {
         var rng = TestRNG(seed: 3)
         let base = rng.clustered(n: 5_000, d: 16, clusters: 40)
