@@ -34,6 +34,9 @@ public final class BenchConnection: @unchecked Sendable {
         }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        // A server that stops answering fails the run after 30 s instead of hanging it.
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         self.fd = fd
         if !raw {
             try write(Frame.encode(HelloRequest(clientName: "m2grl-bench"), requestID: 0))
@@ -78,6 +81,7 @@ public final class BenchConnection: @unchecked Sendable {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw BenchError(.connection, "no reply within 30 s") }
                 throw BenchError(.connection, "recv: \(String(cString: strerror(errno)))")
             }
             if n == 0 { throw BenchError(.connection, "server closed the connection") }

@@ -53,8 +53,8 @@ public struct BenchRunner {
             let (latency, found) = try InProcessFloor.measure(view: view, dataset: dataset, k: o.k, rounds: 2)
             let floorRecall = dataset.recall(found, k: o.k)
             report.floor = (latency, floorRecall)
-            log(String(format: "in-process Faiss (1 thread, same snapshot): p50 %.1f µs p99 %.1f µs, recall %.4f",
-                       Double(latency.percentile(0.5)) / 1e3, Double(latency.percentile(0.99)) / 1e3, floorRecall ?? .nan))
+            log(String(format: "in-process Faiss (1 thread, same snapshot): p50 %.1f µs p99 %.1f µs", Double(latency.percentile(0.5)) / 1e3,
+                       Double(latency.percentile(0.99)) / 1e3) + (floorRecall.map { String(format: ", recall %.4f", $0) } ?? ""))
         }
         // Closed loop, one connection, depth 1: the latency comparison with the floor.
         let single = try LoadDriver.closedLoop(try connect(1), workload: workload, pipeline: 1, seconds: min(o.seconds, 5), maxRequests: o.requests)

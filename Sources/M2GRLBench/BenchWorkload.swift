@@ -11,6 +11,8 @@ public enum BenchOp: String, Sendable, CaseIterable, Codable {
     case batch
     /// PING with an empty payload (transport only).
     case ping
+    /// DIVERSE with one stored item as trigger (needs a snapshot with a diversity catalog).
+    case diverse
 }
 
 /// The requests of a run: a weighted op mix cycled in a fixed pattern, each op with its own
@@ -83,6 +85,9 @@ public struct BenchWorkload: Sendable {
             case .id:
                 guard !keys.isEmpty else { throw BenchError(.invalidArgument, "op 'id' needs item keys (give --snapshot)") }
                 frames.append(keys.map { Frame.encode(TopKRequest(view: view, k: UInt32(k), queries: .ids([$0])), requestID: 0) })
+            case .diverse:
+                guard !keys.isEmpty else { throw BenchError(.invalidArgument, "op 'diverse' needs item keys (give --snapshot)") }
+                frames.append(keys.map { Frame.encode(DiverseRequest(triggers: [$0], k: UInt32(k)), requestID: 0) })
             case .ping:
                 frames.append([Frame.encode(PingMessage(payload: []), requestID: 0)])
             }

@@ -34,7 +34,7 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Results per query.") var k = 10
     @Option(help: "Concurrent connections.") var connections = 8
     @Option(help: "Requests in flight per connection (closed loop).") var pipeline = 1
-    @Option(help: "Op mix: vector, id, batch, ping with weights, e.g. vector:3,id:1.") var mix = "vector"
+    @Option(help: "Op mix: vector, id, batch, ping, diverse with weights, e.g. vector:3,id:1.") var mix = "vector"
     @Option(help: "Queries per request of the batch op.") var batch = 8
     @Option(help: "Seconds per load run.") var duration = 5.0
     @Option(help: "Stop a closed-loop run after this many requests.") var requests: Int?

@@ -94,6 +94,17 @@ import WireProtocol
         }
     }
 
+    @Test func idAndDiverseOpsUseStoredKeys() throws {
+        let workload = try BenchWorkload(mix: [(.id, 1), (.diverse, 1)], view: "item", k: 7, vectors: [], dimension: 0,
+                                         keys: [11, 22], batchSize: 1)
+        var decoder = FrameDecoder(maximumBodyLength: 1 << 16)
+        decoder.feed(workload.request(0).frame + workload.request(3).frame)
+        let topK = try #require(try decoder.next()).decode(TopKRequest.self)
+        #expect(topK.queries == .ids([11]) && topK.k == 7)
+        let diverse = try #require(try decoder.next()).decode(DiverseRequest.self)
+        #expect(diverse.triggers == [22] && diverse.k == 7)
+    }
+
     @Test func groundTruthAndRecall() throws {
         let truth = try BenchDataset.parseGroundTruth("0\t3,1,2\n1\t5,4,6\n", queries: 2)
         let dataset = BenchDataset(queries: [0, 0, 0, 0], dimension: 2, truth: truth)
