@@ -19,7 +19,7 @@ public struct IndexDemo {
             let f = line.split(separator: "\t")
             guard f.count >= 3, let rating = Double(f[2]), rating >= 3 else { continue }
             let u = String(f[0]), i = String(f[1])
-            let uv = userVectors[u] ?? (0..<dimension).map { _ in rng.nextGaussian() / Float(dimension).squareRoot() }
+            let uv = userVectors[u] ?? (0..<dimension).map { _ in Float(rng.nextGaussian()) / Float(dimension).squareRoot() }
             userVectors[u] = uv
             var iv = itemVectors[i] ?? [Float](repeating: 0, count: dimension)
             for j in 0..<dimension { iv[j] += uv[j] }
@@ -54,22 +54,5 @@ public struct IndexDemo {
                 }
             }
         }
-    }
-}
-
-/// A small deterministic generator for demo data.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextGaussian() -> Float {
-        let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-12), u2 = Double(next() >> 11) / Double(1 << 53)
-        return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
     }
 }

@@ -1,24 +1,8 @@
-/// A small, fast, seedable PRNG (SplitMix64), so synthetic logs are reproducible across platforms.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+import Foundation
+import M2GRLCore
 
-    init(seed: UInt64) { state = seed }
-
-    /// A generator for a sub-stream, e.g. one per user, independent of generation order.
-    init(seed: UInt64, stream: UInt64) {
-        var mixer = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
-        state = mixer.next()
-    }
-
-    @inline(__always)
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Sampling helpers for the synthetic log generator.
+extension SplitMix64 {
     /// Uniform in `0..<n` (n > 0).
     @inline(__always)
     mutating func below(_ n: Int) -> Int {

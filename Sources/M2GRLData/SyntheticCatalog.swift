@@ -1,3 +1,5 @@
+import M2GRLCore
+
 /// The item catalogue of a synthetic log: every item belongs to one shop and one category, shops
 /// specialise in one category, and items are grouped so that sessions can browse within a shop or
 /// category with long-tailed popularity.

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import M2GRLCore
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

@@ -1,3 +1,4 @@
+import M2GRLCore
 import M2GRLData
 
 /// Builds the labelled pairs of the metric model.

@@ -1,3 +1,5 @@
+import M2GRLCore
+
 /// A dense `rows × columns` float matrix stored row-major, used for the metric
 /// factors `L` (p × d) and the frozen alignment matrix `W` (d × d).
 ///

@@ -1,4 +1,5 @@
 @testable import M2GRLDiversity
+import M2GRLCore
 import M2GRLData
 import Testing
 

@@ -1,3 +1,4 @@
+import M2GRLCore
 import Testing
 @testable import WireProtocol
 

@@ -1,3 +1,4 @@
+import M2GRLCore
 import Foundation
 import WireProtocol
 
