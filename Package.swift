@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
         .library(name: "RPCServer", targets: ["RPCServer"]),
         .library(name: "RPCClient", targets: ["RPCClient"]),
+        .library(name: "M2GRLBench", targets: ["M2GRLBench"]),
         .library(name: "M2GRLRebuild", targets: ["M2GRLRebuild"]),
         .executable(name: "m2grl-rebuild", targets: ["m2grl-rebuild"]),
     ],
@@ -68,13 +69,14 @@ let package = Package(
             ]
         ),
         .target(name: "RPCClient", dependencies: ["WireProtocol"]),
+        .target(name: "M2GRLBench", dependencies: ["WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]),
 
         // MARK: Command line
         .target(
             name: "M2GRLCLI",
             dependencies: [
                 "M2GRLCore", "VectorIndex", "M2GRLData", "M2GRLTrainer", "M2GRLDiversity", "Snapshot",
-                "WireProtocol", "RPCServer", "RPCClient",
+                "WireProtocol", "RPCServer", "RPCClient", "M2GRLBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -118,6 +120,7 @@ let package = Package(
             name: "RPCServerTests",
             dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity"]
         ),
+        .testTarget(name: "M2GRLBenchTests", dependencies: ["M2GRLBench", "WireProtocol"]),
         .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
         .testTarget(
             name: "M2GRLRebuildTests",

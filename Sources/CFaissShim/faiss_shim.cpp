@@ -14,6 +14,7 @@
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 #include <faiss/invlists/DirectMap.h>
+#include <faiss/utils/distances.h>
 
 #include <cstring>
 #include <exception>
@@ -374,5 +375,8 @@ int m2g_index_read_buffer(const uint8_t *data, size_t size, m2g_index **out) {
 
 void m2g_set_omp_threads(int32_t n) { omp_set_num_threads(n > 0 ? n : 1); }
 int32_t m2g_get_omp_threads(void) { return omp_get_max_threads(); }
+
+void m2g_set_blas_threshold(int32_t n) { faiss::distance_compute_blas_threshold = n > 0 ? n : 1; }
+int32_t m2g_get_blas_threshold(void) { return faiss::distance_compute_blas_threshold; }
 
 } // extern "C"

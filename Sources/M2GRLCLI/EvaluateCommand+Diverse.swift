@@ -27,11 +27,15 @@ extension EvaluateCommand {
         }
         print(Self.row("ranking", "new-category share", "discovery recall", "Recall@\(k)", "HitRate@\(k)"))
         let started = Date()
-        _ = try DiverseRetrievalEvaluation.run(bundle: bundle, dataset: dataset, k: k, settings: settings) { setting, report in
+        let rows = try DiverseRetrievalEvaluation.run(bundle: bundle, dataset: dataset, k: k, settings: settings) { setting, report in
             print(Self.row(setting.description, Self.cell(report.newCategoryShare), Self.cell(report.discoveryRecall),
                            Self.cell(report.recall), Self.cell(report.hitRate)))
             FileHandle.standardError.write(Data(String(format: "evaluated %@ (%.1f s)\n", setting.description,
                                                        Date().timeIntervalSince(started)).utf8))
+        }
+        if let first = rows.first?.report {
+            print("mean ± standard error over users: \(first.recall.users) users with held-out items; discovery recall over the "
+                  + "\(first.discoveryRecall.users) with held-out items in categories new to them")
         }
     }
 

@@ -15,6 +15,7 @@ public struct M2GRLCommand: ParsableCommand {
             TrainCommand.self,
             EvaluateCommand.self,
             TrainDiversityCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -34,8 +34,8 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Print the server's counters and latency summaries instead of querying.") var stats = false
     @Option(help: "Seconds to wait for a reply.") var timeout: Double = 5
     @Flag(help: "DIVERSE: rank by the diversity metric from the --id trigger(s).") var diverse = false
-    @Option(name: .customLong("w-item"), help: "DIVERSE: weight of the item distance d_i.") var itemWeight: Float = 1
-    @Option(name: .customLong("w-category"), help: "DIVERSE: weight of the category distance d_ic (negative: away from the trigger's categories).")
+    @Option(name: .customLong("w-item"), parsing: .unconditional, help: "DIVERSE: weight of the item distance d_i.") var itemWeight: Float = 1
+    @Option(name: .customLong("w-category"), parsing: .unconditional, help: "DIVERSE: weight of the category distance d_ic (negative: away from the trigger's categories).")
     var categoryWeight: Float = 1
     @Option(name: .customLong("exclude-category"), help: "DIVERSE: category whose items are left out (repeatable).")
     var excludeCategories: [String] = []

@@ -18,7 +18,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Configuration file (default Config/server.toml when it exists).") var config: String?
     @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
     @Option(help: "TCP port (0 = ephemeral).") var port: Int?
-    @Option(help: "Snapshot root (with a `current` symlink) or snapshot directory.") var snapshot: String?
+    @Option(name: [.customLong("snapshot"), .customLong("snapshots")], help: "Snapshot root (with a `current` symlink) or snapshot directory.") var snapshot: String?
     @Option(help: "Search threads (0 = one per core).") var workers: Int?
     @Option(help: "Maximum simultaneous connections.") var maxConnections: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"

@@ -9,8 +9,10 @@ public struct LiveBaseline: Sendable {
     public var manifest: SnapshotManifest
     /// The kept bundle, nil when the snapshot was not made by a rebuild or its bundle is gone.
     public var bundle: ModelBundle?
-    /// Why `bundle` is nil.
+    /// Why `bundle` is nil, or where it is.
     public var bundleNote: String
+    /// The trainer checkpoint kept next to the bundle (`BUNDLE/checkpoint`), the preferred warm start.
+    public var checkpoint: URL?
 
     /// Reads the live snapshot of `paths.snapshots`, nil when there is none yet.
     public static func read(paths: RebuildPaths) throws(RebuildError) -> LiveBaseline? {
@@ -35,7 +37,10 @@ public struct LiveBaseline: Sendable {
         }
         do {
             let bundle = try ModelBundle.read(from: dir)
-            return LiveBaseline(version: version, manifest: manifest, bundle: bundle, bundleNote: dir.path)
+            let checkpoint = dir.appendingPathComponent(RebuildPaths.checkpointName)
+            let hasCheckpoint = FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent("checkpoint.json").path)
+            return LiveBaseline(version: version, manifest: manifest, bundle: bundle, bundleNote: dir.path,
+                                checkpoint: hasCheckpoint ? checkpoint : nil)
         } catch {
             return LiveBaseline(version: version, manifest: manifest, bundle: nil, bundleNote: "bundle \(dir.path) does not read: \(error)")
         }

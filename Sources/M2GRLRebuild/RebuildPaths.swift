@@ -6,7 +6,8 @@ import Foundation
 /// STATE/rebuild.lock            flock + holder (pid, run id)
 /// STATE/pending-publish.json    journal of a publish in progress (version, run id)
 /// STATE/work/RUN_ID/            prepared data of a run (removed when it succeeds, and by the next run)
-/// STATE/bundles/RUN_ID/         the model bundle behind each published snapshot (warm start)
+/// STATE/bundles/RUN_ID/         the model bundle behind each published snapshot, and in
+///                               its `checkpoint/` the trainer's last-epoch checkpoint (warm start)
 /// STATE/runs/RUN_ID.json        run reports
 /// STATE/history.jsonl           one line per run
 /// SNAPSHOTS/.rebuild-staging/   export target before verification (same file system as SNAPSHOTS)
@@ -31,4 +32,6 @@ public struct RebuildPaths: Sendable, Equatable {
 
     /// Manifest keys through which a snapshot names the run (and so the kept bundle) that produced it.
     public static let runIDKey = "rebuild.run_id"
+    /// Subdirectory of a kept bundle holding the trainer checkpoint.
+    public static let checkpointName = "checkpoint"
 }

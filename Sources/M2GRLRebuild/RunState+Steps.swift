@@ -42,11 +42,18 @@ extension RunState {
         var options = TrainingOptions()
         options.progress = runner.options.trainingProgress
         options.shouldStop = runner.options.shouldStop
+        // The trainer's last-epoch checkpoint (input and output vectors, W, task weights) is kept with the bundle.
+        options.checkpointDirectory = paths.work(report.runID).appendingPathComponent("checkpoint")
         if let live = baseline?.bundle {
             let item = live.table(named: "item")
             if item?.dimension == config.dimension {
-                options.warmStart = try WarmStart(bundle: live)
-                report.warmStart = "live bundle \(baseline!.bundleNote)"
+                if let checkpoint = baseline?.checkpoint {
+                    options.warmStart = try WarmStart(checkpointDirectory: checkpoint)
+                    report.warmStart = "live checkpoint \(checkpoint.path)"
+                } else {
+                    options.warmStart = try WarmStart(bundle: live)
+                    report.warmStart = "live bundle \(baseline!.bundleNote) (no checkpoint: output vectors start at zero)"
+                }
             } else {
                 report.warmStart = "cold start: live model has dimension \(item?.dimension ?? 0), this run \(config.dimension)"
             }
@@ -109,6 +116,24 @@ extension RunState {
         let failed = report.reloads.filter { !$0.ok }
         for r in failed { log("  reload \(r.server) FAILED: \(r.error ?? "?")") }
         return "\(report.reloads.count - failed.count)/\(report.reloads.count) servers reloaded"
+    }
+
+    /// Up to date: reloads only servers not serving the live version (a run killed after publishing
+    /// but before reloading left them behind).
+    mutating func reloadServersBehind(live: String) throws -> String {
+        let servers = try configuration.serverAddresses()
+        guard !servers.isEmpty else { return "no servers configured" }
+        let notifier = ServerNotifier(servers: servers, adminToken: configuration.resolvedAdminToken(),
+                                      timeoutSeconds: configuration.reloadTimeoutSeconds)
+        report.reloads = notifier.reloadBehind(expecting: live)
+        let failed = report.reloads.filter { !$0.ok }
+        if !failed.isEmpty {
+            report.status = .failed
+            report.exitStatus = RebuildError.exitStatus(for: .reloadFailed)
+            report.reason = "\(failed.count) server(s) do not serve the live \(live) and did not reload: "
+                + failed.map { "\($0.server): \($0.error ?? "?")" }.joined(separator: "; ")
+        }
+        return "\(servers.count - report.reloads.count) servers already serve \(live), \(report.reloads.count - failed.count) reloaded"
     }
 
     /// Prunes snapshot versions (keep N, never current) and bundles no remaining version refers to;

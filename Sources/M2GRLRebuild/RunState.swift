@@ -96,6 +96,7 @@ struct RunState {
             report.exitStatus = 0
             report.reason = "live snapshot \(live.version) was built with newest day \(window.newestDay.date); nothing new (use --force to rebuild)"
             log(report.reason!)
+            try step("reload") { s in try s.reloadServersBehind(live: live.version) }
             return
         }
         try step("prepare") { s in try s.prepare(window) }
@@ -119,12 +120,20 @@ struct RunState {
         try step("keep-bundle") { s in
             let dir = s.paths.bundle(s.report.runID)
             try DurableOps.removeIfPresent(dir)
-            do { try s.bundle!.write(to: dir) } catch { throw RebuildError(.stepFailed, "keep-bundle: \(error)") }
+            do {
+                try s.bundle!.write(to: dir)
+                let checkpoint = s.paths.work(s.report.runID).appendingPathComponent(RebuildPaths.checkpointName)
+                if FileManager.default.fileExists(atPath: checkpoint.path) {
+                    try FileManager.default.moveItem(at: checkpoint, to: dir.appendingPathComponent(RebuildPaths.checkpointName))
+                }
+            } catch { throw RebuildError(.stepFailed, "keep-bundle: \(error)") }
             return dir.path
         }
         try step("export") { s in
             let log = s.log
-            let version = try publisher.stage(s.bundle!) { line in log("  export: \(line)") }
+            let version = try publisher.stage(s.bundle!) { line in
+                if !line.hasPrefix("published ") { log("  export: \(line)") }  // the staging store's own pointer
+            }
             s.staged = version
             return "staged \(version)"
         }

@@ -17,6 +17,22 @@ public struct ServerNotifier: Sendable {
         servers.map { reload($0, expecting: expected) }
     }
 
+    /// Asks every server which version it serves and reloads those not serving `expected`
+    /// (a run killed between publish and reload left them behind). Servers already current are omitted.
+    public func reloadBehind(expecting expected: String) -> [RunReport.Reload] {
+        servers.compactMap { server in
+            do {
+                let client = try RPCClient(RPCClient.Options(host: server.host, port: server.port, connectTimeout: 5,
+                                                             requestTimeout: 10, clientName: "m2grl-rebuild", automaticReconnect: false))
+                defer { client.close() }
+                if try client.info().snapshotVersion == expected { return nil }
+            } catch {
+                return RunReport.Reload(server: server.description, ok: false, previousVersion: nil, newVersion: nil, error: "\(error)")
+            }
+            return reload(server, expecting: expected)
+        }
+    }
+
     func reload(_ server: ServerAddress, expecting expected: String?) -> RunReport.Reload {
         do {
             let client = try RPCClient(RPCClient.Options(host: server.host, port: server.port, connectTimeout: 5,

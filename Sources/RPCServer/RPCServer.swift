@@ -1,6 +1,7 @@
 import Logging
 import Snapshot
 import Synchronization
+import VectorIndex
 import WireProtocol
 
 /// The M2GRL RPC server: a libuv I/O loop thread plus a pool of search threads, serving top-K
@@ -43,7 +44,9 @@ public final class RPCServer: Sendable {
             guard running == nil, !finished.withLock({ $0 }) else { throw ServerError(.state, "server already started") }
             let executor = TopKExecutor(maxK: configuration.maxK, maxBatch: configuration.maxBatch)
             let loopBox = Mutex<EventLoop?>(nil)
-            let workers = WorkerPool(count: configuration.effectiveWorkerThreads, executor: executor) { completion in
+            VectorIndex.blasThreshold = configuration.blasThreshold
+            let workers = WorkerPool(count: configuration.effectiveWorkerThreads, executor: executor,
+                                     batchLimit: configuration.microBatchJobs) { completion in
                 _ = loopBox.withLock { $0 }?.post(.completion(completion))
             }
             let diverseExecutor = DiverseExecutor(maxK: configuration.maxK, maxTriggers: configuration.maxBatch)

@@ -22,6 +22,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxK = 1000
     /// Most queries in one TOPK request.
     public var maxBatch = 1024
+    /// Most queued TOPK requests a worker answers with one Faiss call (same snapshot, view, k,
+    /// flags and query kind; only requests already queued are taken, never waited for). 1 disables.
+    public var microBatchJobs = 64
+    /// Query count from which flat searches use BLAS (a process-wide Faiss setting). The default is
+    /// Faiss' own 20: below it a batch gives bit-identical scores to single searches. Lower values make
+    /// small micro-batches of a flat index much faster, with scores that may differ in the last bit.
+    public var blasThreshold = 20
     /// Simultaneous connections; more are answered `overloaded` and closed.
     public var maxConnections = 4096
     /// Requests (TOPK, RELOAD) in flight per connection; more get `too_many_in_flight`.
@@ -53,6 +60,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         "max_frame_bytes": { c, v throws(ServerError) in c.maxFrameBytes = try integer(v, "max_frame_bytes", 64...(1 << 30)) },
         "max_k": { c, v throws(ServerError) in c.maxK = try integer(v, "max_k", 1...1_000_000) },
         "max_batch": { c, v throws(ServerError) in c.maxBatch = try integer(v, "max_batch", 1...1_000_000) },
+        "micro_batch_jobs": { c, v throws(ServerError) in c.microBatchJobs = try integer(v, "micro_batch_jobs", 1...4096) },
+        "blas_threshold": { c, v throws(ServerError) in c.blasThreshold = try integer(v, "blas_threshold", 1...1_000_000) },
         "max_connections": { c, v throws(ServerError) in c.maxConnections = try integer(v, "max_connections", 1...1_000_000) },
         "max_in_flight_per_connection": { c, v throws(ServerError) in
             c.maxInFlightPerConnection = try integer(v, "max_in_flight_per_connection", 1...1_000_000)

@@ -13,29 +13,96 @@ struct SearchJob: Sendable {
     let receivedAt: UInt64
 }
 
-/// Runs TOPK requests against a snapshot and encodes the reply frame. Runs on worker threads.
+/// Runs TOPK requests against a snapshot and encodes the reply frames. Runs on worker threads.
+///
+/// `execute(batch:scratch:)` answers several jobs that share a `BatchKey` with one Faiss call over
+/// all their queries (a flat index then computes one matrix product through BLAS); each job still
+/// gets its own reply, identical to what it would get alone.
 struct TopKExecutor: Sendable {
     let maxK: Int
     let maxBatch: Int
 
-    /// The complete reply frame (TOPK reply or ERROR) and the error code, if any.
-    func execute(_ job: SearchJob) -> (bytes: [UInt8], error: ErrorCode?) {
-        do {
-            let reply = try search(job.request, flags: job.flags, in: job.snapshot)
-            return (Frame.encode(reply, flags: reply.flags, requestID: job.requestID,
-                                 capacity: 16 + reply.results.count * (4 + 12 * Int(job.request.k))), nil)
-        } catch let error as WireProtocolError {
-            return (Frame.encode(ErrorReply(error), requestID: job.requestID), error.code)
-        } catch {
-            let failure = WireProtocolError(.internalError, "\(error)")
-            return (Frame.encode(ErrorReply(failure), requestID: job.requestID), failure.code)
-        }
+    /// A complete reply frame (TOPK reply or ERROR) and the error code, if any.
+    typealias Outcome = (bytes: [UInt8], error: ErrorCode?)
+
+    /// Answers one job alone.
+    func execute(_ job: SearchJob) -> Outcome {
+        execute(batch: [job], scratch: SearchScratch(reservingFloats: 0, results: 0))[0]
     }
 
-    /// Validates and searches; throws request-level `WireProtocolError`s.
-    func search(_ request: TopKRequest, flags: FrameFlags, in snapshot: LoadedSnapshot) throws -> TopKReply {
-        guard let view = snapshot.view(named: request.view) else {
-            throw WireProtocolError(.unknownView, "no view '\(request.view)' (views: \(snapshot.viewNames.joined(separator: ", ")))")
+    /// Answers jobs that share one `BatchKey`, in order, searching all valid ones in one Faiss call.
+    func execute(batch jobs: [SearchJob], scratch: SearchScratch) -> [Outcome] {
+        guard let first = jobs.first else { return [] }
+        var outcomes = [Outcome](repeating: ([], nil), count: jobs.count)
+        // (job index, first query row, query count) of every job that passed validation.
+        var accepted: [(job: Int, row: Int, count: Int)] = []
+        accepted.reserveCapacity(jobs.count)
+        scratch.queries.removeAll(keepingCapacity: true)
+        var rows = 0
+        for (i, job) in jobs.enumerated() {
+            do {
+                let count = try gather(job, into: &scratch.queries)
+                accepted.append((i, rows, count))
+                rows += count
+            } catch {
+                outcomes[i] = failure(error, requestID: job.requestID)
+            }
+        }
+        guard let lead = accepted.first.map({ jobs[$0.job] }), let view = first.snapshot.view(named: first.request.view) else {
+            return outcomes
+        }
+        let k = Int(lead.request.k)
+        let excludeQuery = Self.excludesQuery(lead)
+        let exclude = Set(lead.request.exclude)
+        let extra = exclude.count + (excludeQuery ? 1 : 0)
+        let searchK = min(k + extra, max(view.count, 1))
+        scratch.ensureResultCapacity(rows * searchK)
+        do {
+            try scratch.queries.withUnsafeBufferPointer { (queries) throws(VectorIndexError) in
+                try scratch.scores.withUnsafeMutableBufferPointer { (scores) throws(VectorIndexError) in
+                    try scratch.ids.withUnsafeMutableBufferPointer { (ids) throws(VectorIndexError) in
+                        try view.index.search(queries: queries, k: searchK, parameters: view.searchParameters, scores: scores, ids: ids)
+                    }
+                }
+            }
+        } catch {
+            for entry in accepted { outcomes[entry.job] = failure(error, requestID: jobs[entry.job].requestID) }
+            return outcomes
+        }
+        let withNames = lead.flags.contains(.includeNames)
+        for entry in accepted {
+            let job = jobs[entry.job]
+            var results: [TopKResult] = []
+            results.reserveCapacity(entry.count)
+            for q in 0..<entry.count {
+                var ids: [Int64] = []
+                var scores: [Float] = []
+                ids.reserveCapacity(k)
+                scores.reserveCapacity(k)
+                let own: Int64? = excludeQuery ? Self.queryKey(job, q) : nil
+                let base = (entry.row + q) * searchK
+                for j in base..<(base + searchK) where ids.count < k {
+                    let id = scratch.ids[j]
+                    if id < 0 || id == own || (extra > 0 && exclude.contains(id)) { continue }
+                    ids.append(id)
+                    scores.append(scratch.scores[j])
+                }
+                results.append(TopKResult(ids: ids, scores: scores,
+                                          names: withNames ? names(of: ids, in: view, snapshot: job.snapshot) : nil))
+            }
+            let reply = TopKReply(results: results)
+            outcomes[entry.job] = (Frame.encode(reply, flags: reply.flags, requestID: job.requestID,
+                                                capacity: 16 + entry.count * (4 + 12 * k)), nil)
+        }
+        return outcomes
+    }
+
+    /// Validates one job and appends its query vectors to `queries`; returns its query count.
+    /// On a failure nothing is appended.
+    func gather(_ job: SearchJob, into queries: inout [Float]) throws(WireProtocolError) -> Int {
+        let request = job.request
+        guard let view = job.snapshot.view(named: request.view) else {
+            throw WireProtocolError(.unknownView, "no view '\(request.view)' (views: \(job.snapshot.viewNames.joined(separator: ", ")))")
         }
         let k = Int(request.k)
         guard k >= 1, k <= maxK else { throw WireProtocolError(.invalidArgument, "k must be in 1...\(maxK), got \(k)") }
@@ -44,19 +111,16 @@ struct TopKExecutor: Sendable {
             throw WireProtocolError(.invalidArgument, "a request holds 1...\(maxBatch) queries, got \(queryCount)")
         }
         let dimension = view.dimension
-        var vectors: [Float]
-        var queryKeys: [Int64] = []
         switch request.queries {
         case .ids(let ids):
-            vectors = []
-            vectors.reserveCapacity(ids.count * dimension)
+            let start = queries.count
             for id in ids {
-                guard view.keyMap.row(forKey: id) != nil else {
+                guard view.keyMap.row(forKey: id) != nil, let vector = try? view.index.reconstruct(id: id) else {
+                    queries.removeSubrange(start...)
                     throw WireProtocolError(.unknownItem, "item \(id) is not in view '\(view.name)'")
                 }
-                vectors += try view.index.reconstruct(id: id)
+                queries += vector
             }
-            queryKeys = ids
         case .vectors(let d, let values):
             guard d == dimension else {
                 throw WireProtocolError(.invalidArgument, "view '\(view.name)' has dimension \(dimension), query vectors have \(d)")
@@ -64,31 +128,24 @@ struct TopKExecutor: Sendable {
             guard values.allSatisfy(\.isFinite) else {
                 throw WireProtocolError(.invalidArgument, "query vectors contain NaN or infinity")
             }
-            vectors = values
+            queries += values
         }
-        let excludeQuery = flags.contains(.excludeQueryItems) && !queryKeys.isEmpty
-        let exclude = Set(request.exclude)
-        let extra = exclude.count + (excludeQuery ? 1 : 0)
-        let searchK = min(k + extra, max(view.count, 1))
-        let result = try view.index.search(vectors, k: searchK, parameters: view.searchParameters)
-        let withNames = flags.contains(.includeNames)
-        var results: [TopKResult] = []
-        results.reserveCapacity(queryCount)
-        for q in 0..<queryCount {
-            var ids: [Int64] = []
-            var scores: [Float] = []
-            ids.reserveCapacity(k)
-            scores.reserveCapacity(k)
-            let own = excludeQuery ? queryKeys[q] : nil
-            for j in (q * result.k)..<((q + 1) * result.k) where ids.count < k {
-                let id = result.ids[j]
-                if id < 0 || id == own || (extra > 0 && exclude.contains(id)) { continue }
-                ids.append(id)
-                scores.append(result.scores[j])
-            }
-            results.append(TopKResult(ids: ids, scores: scores, names: withNames ? names(of: ids, in: view, snapshot: snapshot) : nil))
-        }
-        return TopKReply(results: results)
+        return queryCount
+    }
+
+    private static func excludesQuery(_ job: SearchJob) -> Bool {
+        guard job.flags.contains(.excludeQueryItems), case .ids = job.request.queries else { return false }
+        return true
+    }
+
+    private static func queryKey(_ job: SearchJob, _ q: Int) -> Int64? {
+        if case .ids(let ids) = job.request.queries { return ids[q] }
+        return nil
+    }
+
+    private func failure(_ error: any Error, requestID: UInt64) -> Outcome {
+        let failure = (error as? WireProtocolError) ?? WireProtocolError(.internalError, "\(error)")
+        return (Frame.encode(ErrorReply(failure), requestID: requestID), failure.code)
     }
 
     /// External ids and display names; display names come from the item metadata for the `item`

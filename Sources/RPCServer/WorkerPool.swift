@@ -3,20 +3,31 @@ import WireProtocol
 
 /// A fixed pool of search threads fed by a `JobQueue`. Each thread runs Faiss with one OpenMP
 /// thread (parallelism comes from the pool, and OpenMP's thread count is per calling thread).
+///
+/// Micro-batching: a worker takes the next job plus every job already queued behind it with the
+/// same `BatchKey` (up to `batchLimit`), and answers them with one Faiss call. It never waits for
+/// more work to arrive, so an idle server answers a lone request as fast as before.
 final class WorkerPool: Sendable {
     let jobs = JobQueue<SearchJob>()
     private let threads: [NativeThread]
 
     /// Starts `count` workers that execute jobs and hand each reply to `deliver`.
-    init(count: Int, executor: TopKExecutor, deliver: @escaping @Sendable (Completion) -> Void) {
+    init(count: Int, executor: TopKExecutor, batchLimit: Int = 64, deliver: @escaping @Sendable (Completion) -> Void) {
         let jobs = self.jobs
+        let limit = max(1, batchLimit)
         threads = (0..<max(1, count)).map { index in
             NativeThread(name: "m2grl-search-\(index)") {
                 VectorIndex.setOpenMPThreads(1)
-                while let job = jobs.pop() {
-                    let (bytes, error) = executor.execute(job)
-                    deliver(Completion(connectionID: job.connectionID, requestType: .topK, bytes: bytes, error: error,
-                                       receivedAt: job.receivedAt, queryCount: job.request.queries.count))
+                let scratch = SearchScratch()
+                while true {
+                    let batch = jobs.popBatch(limit: limit, key: BatchKey.init)
+                    if batch.isEmpty { break }
+                    let outcomes = executor.execute(batch: batch, scratch: scratch)
+                    for (job, outcome) in zip(batch, outcomes) {
+                        deliver(Completion(connectionID: job.connectionID, requestType: .topK, bytes: outcome.bytes,
+                                           error: outcome.error, receivedAt: job.receivedAt,
+                                           queryCount: job.request.queries.count))
+                    }
                 }
             }
         }

@@ -204,6 +204,13 @@ public final class VectorIndex: @unchecked Sendable {
     /// The OpenMP thread count for calls from the calling thread.
     public static var openMPThreads: Int { Int(m2g_get_omp_threads()) }
 
+    /// The number of queries from which a flat search goes through BLAS (one matrix product for the
+    /// whole batch) instead of one scan per query. Process-wide; Faiss' default is 20.
+    public static var blasThreshold: Int {
+        get { Int(m2g_get_blas_threshold()) }
+        set { m2g_set_blas_threshold(Int32(clamping: max(1, newValue))) }
+    }
+
     private func rows(in vectors: [Float], what: String) throws(VectorIndexError) -> Int {
         guard vectors.count % dimension == 0 else {
             throw VectorIndexError(.dimensionMismatch, "\(what) hold \(vectors.count) floats, not a multiple of dimension \(dimension)")

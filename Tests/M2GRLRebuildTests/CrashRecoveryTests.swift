@@ -109,4 +109,23 @@ import Testing
             #expect(rerun.recovered.contains { $0.contains("had switched current") }, "\(rerun.recovered)")
         }
     }
+
+    @Test func crashBetweenPublishAndReloadIsHealedByTheNextRun() throws {
+        var (f, v1) = try RebuildFixture.published()
+        defer { f.remove() }
+        let server = try f.startServer()
+        defer { server.stop() }
+        try f.addDay(2)
+        let p = try Self.child(config: try f.writeConfigurationFile(), environment: [RebuildCrashPoint.crashEnvironmentKey: "publish"])
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 86)
+        let v2 = try #require(try f.store.currentVersion())
+        #expect(v2 != v1 && server.snapshotVersion == v1, "published but the server was never told")
+        let rerun = try f.runner().run()
+        #expect(rerun.status == .upToDate && rerun.exitStatus == 0, "\(rerun.reason ?? "")")
+        #expect(rerun.reloads.count == 1 && rerun.reloads.first?.ok == true)
+        #expect(server.snapshotVersion == v2)
+        // With every server current, an up-to-date run reloads nobody.
+        #expect(try f.runner().run().reloads.isEmpty)
+    }
 }

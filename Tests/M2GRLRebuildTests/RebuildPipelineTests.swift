@@ -27,7 +27,7 @@ import Testing
             let v = try #require(report.publishedVersion)
             #expect(v > versions.last!, "the served version advances")
             #expect(report.liveVersionBefore == versions.last)
-            #expect(report.warmStart?.hasPrefix("live bundle") == true, "warm start from the live model")
+            #expect(report.warmStart?.hasPrefix("live checkpoint") == true, "warm start from the live model")
             #expect(report.reloads.count == 1 && report.reloads[0].ok && report.reloads[0].newVersion == v)
             #expect(server.snapshotVersion == v)
             #expect(try f.store.currentVersion() == v)
@@ -134,5 +134,25 @@ import Testing
         #expect(refused.exitStatus == RebuildError.exitStatus(for: .reloadFailed))
         #expect(refused.reloads[0].ok == false)
         #expect(server.snapshotVersion == v2)
+    }
+
+    @Test func missingInputAndInterruptionFailWithTheirExitCodes() throws {
+        let (f, v1) = try RebuildFixture.published()
+        defer { f.remove() }
+        try FileManager.default.removeItem(atPath: f.configuration.inputDirectory)
+        let noInput = try f.runner().run()
+        #expect(noInput.status == .failed && noInput.exitStatus == 66, "\(noInput.reason ?? "")")
+        #expect(noInput.steps.last?.name == "window")
+        try FileManager.default.createDirectory(atPath: f.configuration.inputDirectory, withIntermediateDirectories: true)
+        try f.addDay(0)
+        try f.addDay(1)
+        try f.addDay(2)
+        var options = RebuildOptions()
+        options.shouldStop = { true }
+        let interrupted = try RebuildRunner(configuration: f.configuration, options: options).run()
+        #expect(interrupted.status == .interrupted && interrupted.exitStatus == 130)
+        #expect(try f.store.currentVersion() == v1)
+        let history = RunReportStore(stateDirectory: f.paths.state).history(last: 2)
+        #expect(history.map(\.exitStatus) == [66, 130])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import M2GRLRebuild
 
@@ -146,5 +147,29 @@ import Testing
         let recovered = try RebuildLock.acquire(in: dir, runID: "d")
         #expect(recovered.staleHolder?.pid == 999999 && recovered.staleHolder?.runID == "dead")
         recovered.release()
+    }
+}
+
+@Suite struct RebuildDaemonTests {
+    /// The daemon waits for the scheduled time (a fake clock jumps there), runs once, and stops when asked.
+    @Test func runsAtTheScheduledTimeThenStops() throws {
+        let (f, live) = try RebuildFixture.published()
+        defer { f.remove() }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let start = cal.date(from: DateComponents(year: 2026, month: 11, day: 26, hour: 2, minute: 59, second: 59))!
+        let calls = Mutex(0)
+        let runs = Mutex<[Result<RunReport, RebuildError>]>([])
+        var options = RebuildOptions()
+        options.shouldStop = { runs.withLock { $0.count } >= 1 }
+        var c = f.configuration
+        c.dailyAt = "03:00"
+        let daemon = RebuildDaemon(configuration: c, options: options) { r in runs.withLock { $0.append(r) } }
+        try daemon.run(now: { calls.withLock { $0 += 1; return start.addingTimeInterval(Double($0 - 1) * 0.5) } }, calendar: cal)
+        let results = runs.withLock { $0 }
+        #expect(results.count == 1)
+        let report = try results[0].get()
+        #expect(report.status == .upToDate && report.liveVersionBefore == live)  // no new day since the publish
+        #expect(calls.withLock { $0 } >= 3, "the daemon waited for 03:00")
     }
 }

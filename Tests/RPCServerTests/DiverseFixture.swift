@@ -15,6 +15,9 @@ struct DiverseFixture {
     let features: DiversityFeatures
     /// Category per feature row ("" = none).
     let categoryOfRow: [String]
+    /// The `item` table and item metadata the snapshot was built from.
+    let itemTable: EmbeddingTable
+    let items: [ItemMetadata]
     /// Item keys by feature row (ids are 1...itemCount, so key = row + 1).
     var keys: [Int64] { (1...Self.itemCount).map(Int64.init) }
 
@@ -23,6 +26,7 @@ struct DiverseFixture {
         let ids = (1...Self.itemCount).map(String.init)
         let itemValues = (0..<(Self.itemCount * d)).map { _ in Float(rng.nextGaussian()) }
         let itemTable = EmbeddingTable(name: "item", kind: .view, dimension: d, ids: ids, values: itemValues)
+        self.itemTable = itemTable
         let w = try ProjectionMatrix.gaussian(rows: d, columns: d, scale: 2, using: &rng)
         model = try DiversityMetricModel(itemFactor: .gaussian(rows: p, columns: d, scale: 1, using: &rng),
                                          relationalFactor: .gaussian(rows: p, columns: d, scale: 3, using: &rng),
@@ -35,6 +39,7 @@ struct DiverseFixture {
             ItemMetadata(id: id, displayName: "Movie \(id)",
                          attributes: categoryOfRow[row].isEmpty ? [:] : ["category": categoryOfRow[row]])
         }
+        self.items = items
         func view(_ table: EmbeddingTable) throws -> ServedView {
             let index = try VectorIndex(factory: "Flat", dimension: table.dimension)
             let map = ViewKeyMap(externalIDs: table.ids)

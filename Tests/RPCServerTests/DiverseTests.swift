@@ -1,5 +1,7 @@
 import Foundation
+import M2GRLCore
 import M2GRLDiversity
+import Snapshot
 import Testing
 import WireProtocol
 @testable import RPCClient
@@ -138,5 +140,36 @@ import WireProtocol
         }
         #expect(try client.ping(payload: [1]) == [1])
         #expect(try client.topK(TopKRequest(view: "item", k: 3, queries: .ids([1]))).results[0].ids.count == 3)
+    }
+
+    @Test func reloadPreparesTheCatalogueOfTheNewSnapshot() throws {
+        let plain = try Fixture.snapshot(version: "v-plain", seed: 3)
+        let withModel = fixture.snapshot
+        let server = try Fixture.server(snapshot: plain, loader: { target in target == .current ? withModel : plain })
+        defer { server.stop(); server.wait() }
+        let client = try RPCClient(port: server.port)
+        #expect { try client.diverse(DiverseRequest(triggers: [1], k: 5)) } throws: { ($0 as? RPCClientError)?.serverCode == .modelUnavailable }
+        try server.reload(.current)
+        let reply = try client.diverse(DiverseRequest(triggers: [1], k: 5, excludeCategories: ["Drama"]))
+        #expect(reply.results.count == 5 && !reply.results.contains { $0.category == "Drama" })
+        try server.reload(.path("/plain"))
+        #expect { try client.diverse(DiverseRequest(triggers: [1], k: 5)) } throws: { ($0 as? RPCClientError)?.serverCode == .modelUnavailable }
+    }
+
+    @Test func exportedSnapshotOnDiskServesTheSameRanking() throws {
+        var bundle = ModelBundle(tables: [fixture.itemTable], items: fixture.items)
+        try bundle.attachDiversity(fixture.model, features: fixture.features)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("diverse-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = SnapshotStore(root: root)
+        try store.publish(bundle)
+        let server = try Fixture.server(snapshot: try store.loadCurrent())
+        defer { server.stop(); server.wait() }
+        let client = try RPCClient(port: server.port)
+        let reply = try client.diverse(DiverseRequest(triggers: [31], k: 20, itemWeight: 0.7, categoryWeight: -1.3,
+                                                      excludeCategories: ["Comedy"]), includeNames: true)
+        expectMatches(reply, try fixture.reference(triggers: [30], itemWeight: 0.7, categoryWeight: -1.3, excludeCategories: ["Comedy"]),
+                      k: 20, itemWeight: 0.7, categoryWeight: -1.3)
+        #expect(reply.results.allSatisfy { $0.name?.displayName == "Movie \($0.key)" })
     }
 }

@@ -95,6 +95,9 @@ int m2g_index_read_buffer(const uint8_t *data, size_t size, m2g_index **out);
 /** OpenMP threads for Faiss calls made from the calling thread. */
 void m2g_set_omp_threads(int32_t n);
 int32_t m2g_get_omp_threads(void);
+/// Query count from which flat searches use BLAS (faiss::distance_compute_blas_threshold, process-wide).
+void m2g_set_blas_threshold(int32_t n);
+int32_t m2g_get_blas_threshold(void);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,123 @@
+import Foundation
+import Snapshot
+import WireProtocol
+
+/// One `m2grl bench` run against a running server: recall check, in-process floor, closed loop
+/// with one and with C connections, open loop at fractions of the closed-loop peak, and PING
+/// against the server and a bare echo server (transport floor). Rows go into a `BenchReport`.
+public struct BenchRunner {
+    public struct Options: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 7700
+        public var view = "item"
+        public var k = 10
+        public var connections = 8
+        public var pipeline = 1
+        public var mix: [(op: BenchOp, weight: Int)] = [(.vector, 1)]
+        public var batchSize = 8
+        public var seconds = 5.0
+        public var requests: Int?
+        /// Open-loop rates as fractions of the C-connection closed-loop QPS (e.g. [0.7]).
+        public var openFractions: [Double] = []
+        /// Absolute open-loop rates (requests/s).
+        public var openRates: [Double] = []
+        public var echoPort: Int?
+        public var indexLabel = "item"
+        public init() {}
+    }
+
+    public let options: Options
+    public let dataset: BenchDataset
+    /// The snapshot the server serves, loaded here for the in-process floor and item keys.
+    public let snapshot: LoadedSnapshot?
+    public let log: @Sendable (String) -> Void
+
+    public init(options: Options, dataset: BenchDataset, snapshot: LoadedSnapshot?, log: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.dataset = dataset
+        self.snapshot = snapshot
+        self.log = log
+    }
+
+    /// Runs everything and fills `report`.
+    public func run(into report: inout BenchReport) throws(BenchError) {
+        let o = options
+        let view = snapshot?.view(named: o.view)
+        let keys = view.map { Array($0.keyMap.keys.prefix(dataset.count * 4)) } ?? []
+        let workload = try BenchWorkload(mix: o.mix, view: o.view, k: o.k, vectors: dataset.queries, dimension: dataset.dimension,
+                                         keys: keys, batchSize: o.batchSize)
+        let recall = try serverRecall(view: view)
+        if let recall { log(String(format: "server recall@%d = %.4f over %d queries", o.k, recall, dataset.count)) }
+        report.recall = recall
+        if let view {
+            let (latency, found) = try InProcessFloor.measure(view: view, dataset: dataset, k: o.k, rounds: 2)
+            let floorRecall = dataset.recall(found, k: o.k)
+            report.floor = (latency, floorRecall)
+            log(String(format: "in-process Faiss (1 thread, same snapshot): p50 %.1f µs p99 %.1f µs", Double(latency.percentile(0.5)) / 1e3,
+                       Double(latency.percentile(0.99)) / 1e3) + (floorRecall.map { String(format: ", recall %.4f", $0) } ?? ""))
+        }
+        // Closed loop, one connection, depth 1: the latency comparison with the floor.
+        let single = try LoadDriver.closedLoop(try connect(1), workload: workload, pipeline: 1, seconds: min(o.seconds, 5), maxRequests: o.requests)
+        report.add(mode: "closed", clients: 1, pipeline: 1, result: single)
+        log(Self.describe("closed 1×1", single))
+        let peak = try LoadDriver.closedLoop(try connect(o.connections), workload: workload, pipeline: o.pipeline, seconds: o.seconds,
+                                             maxRequests: o.requests)
+        report.add(mode: "closed", clients: o.connections, pipeline: o.pipeline, result: peak)
+        log(Self.describe("closed \(o.connections)×\(o.pipeline)", peak))
+        let rates = o.openFractions.map { $0 * peak.qps } + o.openRates
+        for rate in rates where rate > 0 {
+            let schedule = try OpenLoopSchedule(rate: rate, senders: o.connections)
+            let result = try LoadDriver.openLoop(try connect(o.connections), workload: workload, schedule: schedule, seconds: o.seconds)
+            report.add(mode: "open", clients: o.connections, pipeline: 0, result: result, target: rate)
+            log(Self.describe(String(format: "open %.0f/s", rate), result))
+        }
+        if let echoPort = o.echoPort {
+            let ping = try BenchWorkload(mix: [(.ping, 1)], view: o.view, k: o.k, vectors: [], dimension: 0, keys: [], batchSize: 1)
+            let server = try LoadDriver.closedLoop(try connect(1), workload: ping, pipeline: 1, seconds: min(o.seconds, 3))
+            let echo = try LoadDriver.closedLoop([try BenchConnection(host: o.host, port: echoPort, raw: true)], workload: ping,
+                                                 pipeline: 1, seconds: min(o.seconds, 3))
+            report.transport = (server.overall, echo.overall)
+            log(Self.describe("PING m2grl", server))
+            log(Self.describe("PING bare libuv echo", echo))
+        }
+    }
+
+    /// Every query once, sequentially; recall@k of the server's answers against the ground truth.
+    func serverRecall(view: ServedView?) throws(BenchError) -> Double? {
+        guard dataset.truth != nil, dataset.count > 0 else { return nil }
+        let connection = try BenchConnection(host: options.host, port: options.port)
+        let d = dataset.dimension
+        var found: [[String]] = []
+        for q in 0..<dataset.count {
+            let values = Array(dataset.queries[(q * d)..<((q + 1) * d)])
+            try connection.write(Frame.encode(TopKRequest(view: options.view, k: UInt32(options.k), queries: .vectors(dimension: d, values: values)),
+                                              requestID: UInt64(q + 1)))
+            let frame = try connection.nextFrame()
+            if frame.header.type == .error {
+                let message = (try? frame.decode(ErrorReply.self)).map { "\($0.code): \($0.message)" } ?? "unreadable error"
+                throw BenchError(.server, "TOPK failed: \(message)")
+            }
+            guard let reply = try? frame.decodeTopKReply(), let result = reply.results.first else {
+                throw BenchError(.protocolViolation, "bad TOPK reply")
+            }
+            found.append(result.ids.map { view?.keyMap.externalID(forKey: $0) ?? String($0) })
+        }
+        return dataset.recall(found, k: options.k)
+    }
+
+    func connect(_ count: Int) throws(BenchError) -> [BenchConnection] {
+        var connections: [BenchConnection] = []
+        for _ in 0..<count { connections.append(try BenchConnection(host: options.host, port: options.port)) }
+        return connections
+    }
+
+    static func describe(_ name: String, _ r: LoadResult) -> String {
+        var lines = [String(format: "%-22@ %9.0f QPS  %d requests  %d errors", name as NSString, r.qps, r.completed, r.errors)]
+        for (op, h) in zip(r.ops, r.latency) where h.count > 0 {
+            lines.append(String(format: "  %-8@ p50 %8.1f  p90 %8.1f  p99 %8.1f  p999 %9.1f  max %9.1f µs", op.rawValue as NSString,
+                                Double(h.percentile(0.5)) / 1e3, Double(h.percentile(0.9)) / 1e3, Double(h.percentile(0.99)) / 1e3,
+                                Double(h.percentile(0.999)) / 1e3, Double(h.max) / 1e3))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Synchronization
+import WireProtocol
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What one load run measured: latency histograms per op (nanoseconds), client send lag (open
+/// loop), and counts.
+public struct LoadResult: Sendable {
+    public var ops: [BenchOp]
+    public var latency: [LogLinearHistogram]
+    public var sendLag = LogLinearHistogram()
+    public var completed = 0
+    public var errors = 0
+    public var notSent = 0
+    public var seconds = 0.0
+
+    init(ops: [BenchOp]) {
+        self.ops = ops
+        latency = ops.map { _ in LogLinearHistogram() }
+    }
+
+    /// All ops together.
+    public var overall: LogLinearHistogram { latency.reduce(into: LogLinearHistogram()) { $0.merge($1) } }
+    public var qps: Double { seconds > 0 ? Double(completed) / seconds : 0 }
+
+    mutating func merge(_ other: LoadResult) {
+        for i in latency.indices { latency[i].merge(other.latency[i]) }
+        sendLag.merge(other.sendLag)
+        completed += other.completed
+        errors += other.errors
+        notSent += other.notSent
+    }
+}
+
+/// Monotonic clock in nanoseconds.
+@inline(__always) public func monotonicNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// Drives connections in closed loop (each connection keeps `pipeline` requests in flight) or open
+/// loop (requests leave at scheduled times whatever the replies do). One thread per connection
+/// (plus one sender thread per connection in open loop).
+public enum LoadDriver {
+    /// Closed loop for `seconds` (or until `maxRequests` were sent in all).
+    public static func closedLoop(_ connections: [BenchConnection], workload: BenchWorkload, pipeline: Int,
+                                  seconds: Double, maxRequests: Int? = nil) throws(BenchError) -> LoadResult {
+        let start = monotonicNanos()
+        let deadline = start + UInt64(seconds * 1e9)
+        let perConnection = maxRequests.map { ($0 + connections.count - 1) / connections.count }
+        let results = try runThreads(connections.count) { (s) throws(BenchError) -> LoadResult in
+            let connection = connections[s]
+            var result = LoadResult(ops: workload.ops)
+            let ringSize = 1 << 16
+            var sentAt = [UInt64](repeating: 0, count: ringSize)
+            var slotOf = [Int](repeating: 0, count: ringSize)
+            var sent = 0, inFlight = 0
+            func sendMore() throws(BenchError) {
+                while inFlight < max(1, pipeline), monotonicNanos() < deadline, sent < (perConnection ?? .max) {
+                    var (slot, frame) = workload.request(sent * connections.count + s)
+                    let id = UInt64(sent + 1)
+                    BenchConnection.setRequestID(id, in: &frame)
+                    sentAt[Int(id) & (ringSize - 1)] = monotonicNanos()
+                    slotOf[Int(id) & (ringSize - 1)] = slot
+                    try connection.write(frame)
+                    sent += 1
+                    inFlight += 1
+                }
+            }
+            try sendMore()
+            while inFlight > 0 {
+                let frame = try connection.nextFrame()
+                let now = monotonicNanos()
+                let ring = Int(frame.header.requestID) & (ringSize - 1)
+                guard frame.header.requestID >= 1, frame.header.requestID <= UInt64(sent) else {
+                    throw BenchError(.protocolViolation, "reply to unknown request \(frame.header.requestID)")
+                }
+                result.latency[slotOf[ring]].record(now &- sentAt[ring])
+                if frame.header.type == .error { result.errors += 1 }
+                result.completed += 1
+                inFlight -= 1
+                try sendMore()
+            }
+            return result
+        }
+        var total = LoadResult(ops: workload.ops)
+        for r in results { total.merge(r) }
+        total.seconds = Double(monotonicNanos() - start) / 1e9
+        return total
+    }
+
+    /// Open loop: `schedule` decides when each request is due; latency counts from that time.
+    public static func openLoop(_ connections: [BenchConnection], workload: BenchWorkload, schedule: OpenLoopSchedule,
+                                seconds: Double) throws(BenchError) -> LoadResult {
+        let start = monotonicNanos() + 20_000_000 // 20 ms for every thread to get ready
+        let results = try runThreads(connections.count) { (s) throws(BenchError) -> LoadResult in
+            let connection = connections[s]
+            let count = schedule.requestCount(sender: s, seconds: seconds)
+            let lag = Mutex(LogLinearHistogram())
+            let failure = Mutex<BenchError?>(nil)
+            let sender = Thread {
+                var histogram = LogLinearHistogram()
+                for j in 0..<count {
+                    let due = start + schedule.offset(sender: s, index: j)
+                    sleep(until: due)
+                    var (_, frame) = workload.request(j * schedule.senders + s)
+                    BenchConnection.setRequestID(UInt64(j + 1), in: &frame)
+                    histogram.record(monotonicNanos() &- due)
+                    do throws(BenchError) { try connection.write(frame) } catch {
+                        failure.withLock { $0 = error }
+                        connection.shutdownBoth()
+                        break
+                    }
+                }
+                lag.withLock { $0 = histogram }
+            }
+            sender.start()
+            var result = LoadResult(ops: workload.ops)
+            var received = 0
+            while received < count {
+                let frame: Frame
+                do throws(BenchError) { frame = try connection.nextFrame() } catch {
+                    if let sendError = failure.withLock({ $0 }) { throw sendError }
+                    throw error
+                }
+                let now = monotonicNanos()
+                let j = Int(frame.header.requestID) - 1
+                guard j >= 0, j < count else { throw BenchError(.protocolViolation, "reply to unknown request \(frame.header.requestID)") }
+                let due = start + schedule.offset(sender: s, index: j)
+                result.latency[workload.request(j * schedule.senders + s).slot].record(now &- due)
+                if frame.header.type == .error { result.errors += 1 }
+                received += 1
+            }
+            result.completed = received
+            while !sender.isFinished { usleep(1000) }
+            result.sendLag = lag.withLock { $0 }
+            return result
+        }
+        var total = LoadResult(ops: workload.ops)
+        for r in results { total.merge(r) }
+        total.seconds = Double(monotonicNanos() - start) / 1e9
+        return total
+    }
+
+    /// Sleeps until the monotonic clock reaches `deadline` (nanoseconds).
+    static func sleep(until deadline: UInt64) {
+        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
+    }
+
+    /// Runs `body(0..<count)` on `count` threads and returns their results in order; the first error wins.
+    static func runThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws(BenchError) -> T) throws(BenchError) -> [T] {
+        let outcomes = Mutex<[Int: Result<T, BenchError>]>([:])
+        let done = DispatchSemaphore(value: 0)
+        for i in 0..<count {
+            Thread {
+                let outcome: Result<T, BenchError>
+                do throws(BenchError) { outcome = .success(try body(i)) } catch { outcome = .failure(error) }
+                outcomes.withLock { $0[i] = outcome }
+                done.signal()
+            }.start()
+        }
+        for _ in 0..<count { done.wait() }
+        return try outcomes.withLock { (all) throws(BenchError) -> [T] in
+            var ordered: [T] = []
+            for i in 0..<count { ordered.append(try all[i]!.get()) }
+            return ordered
+        }
+    }
+}
