@@ -142,6 +142,7 @@ extension EventLoop {
         if let ok = completion.reloadSucceeded {
             if ok { stats.reloadsOK += 1 } else { stats.reloadsFailed += 1 }
         }
+        if completion.requestType == .topK { jobsOut -= 1 }
         guard let connection = connections[completion.connectionID] else { return }
         connection.inFlight -= 1
         send(completion.bytes, to: connection)
@@ -195,6 +196,9 @@ extension EventLoop {
         uv_close(handle(wakeup), nil)
         uv_timer_stop(sweepTimer)
         uv_close(handle(sweepTimer), nil)
+        uv_idle_stop(spinIdle)
+        spinning = false
+        uv_close(handle(spinIdle), nil)
         for signal in signalHandles {
             uv_signal_stop(signal)
             uv_close(handle(signal)) { UnsafeMutableRawPointer($0)?.deallocate() }

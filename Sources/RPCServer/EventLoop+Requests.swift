@@ -25,6 +25,8 @@ extension EventLoop {
                     connection.inFlight -= 1
                     throw WireProtocolError(.shuttingDown, "server is shutting down")
                 }
+                jobsOut += 1
+                startSpinning()
             case .diverse:
                 let request = try frame.decode(DiverseRequest.self)
                 try admit(connection)

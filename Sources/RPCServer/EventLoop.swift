@@ -38,6 +38,14 @@ final class EventLoop: @unchecked Sendable {
     let listener = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
     let wakeup = UnsafeMutablePointer<uv_async_t>.allocate(capacity: 1)
     let sweepTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
+    /// Active while TOPK jobs are out and the spin window is open: an active idle handle makes
+    /// `uv_run` poll with a zero timeout, so a completion is seen without an `epoll_wait` wake-up.
+    let spinIdle = UnsafeMutablePointer<uv_idle_t>.allocate(capacity: 1)
+    /// TOPK jobs handed to the workers whose completion has not arrived.
+    var jobsOut = 0
+    /// Monotonic time until which the loop polls instead of sleeping (extended by each hand-off).
+    var spinUntil: UInt64 = 0
+    var spinning = false
     var signalHandles: [UnsafeMutablePointer<uv_signal_t>] = []
     /// Shared read buffer: libuv calls the read callback right after allocating, on this thread.
     let readBufferSize = 64 * 1024
@@ -70,6 +78,7 @@ final class EventLoop: @unchecked Sendable {
             throw error
         }
         uv_async_init(loop, wakeup) { async in EventLoop.from(async!.pointee.loop).drainInbox() }
+        uv_idle_init(loop, spinIdle)
         uv_timer_init(loop, sweepTimer)
         let period = UInt64(max(10, min(250, min(configuration.frameDeadlineMilliseconds, configuration.idleTimeoutMilliseconds) / 4)))
         uv_timer_start(sweepTimer, { timer in EventLoop.from(timer!.pointee.loop).sweep() }, period, period)
@@ -82,6 +91,7 @@ final class EventLoop: @unchecked Sendable {
         listener.deallocate()
         wakeup.deallocate()
         sweepTimer.deallocate()
+        spinIdle.deallocate()
     }
 
     static func from(_ loop: UnsafeMutablePointer<uv_loop_t>!) -> EventLoop {

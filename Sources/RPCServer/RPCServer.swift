@@ -46,7 +46,8 @@ public final class RPCServer: Sendable {
             let loopBox = Mutex<EventLoop?>(nil)
             VectorIndex.blasThreshold = configuration.blasThreshold
             let workers = WorkerPool(count: configuration.effectiveWorkerThreads, executor: executor,
-                                     batchLimit: configuration.microBatchJobs) { completion in
+                                     batchLimit: configuration.microBatchJobs,
+                                     spinNanoseconds: UInt64(configuration.spinMicroseconds) * 1_000) { completion in
                 _ = loopBox.withLock { $0 }?.post(.completion(completion))
             }
             let diverseExecutor = DiverseExecutor(maxK: configuration.maxK, maxTriggers: configuration.maxBatch)

@@ -29,6 +29,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Faiss' own 20: below it a batch gives bit-identical scores to single searches. Lower values make
     /// small micro-batches of a flat index much faster, with scores that may differ in the last bit.
     public var blasThreshold = 20
+    /// How long (µs) an idle search worker polls its queue (yielding between polls) before it
+    /// sleeps on the condition variable. Saves a futex wake-up when requests follow each other
+    /// closely, for a little CPU on an idle server; 0 disables.
+    public var spinMicroseconds = 50
+    /// How long (µs) after handing a TOPK to the workers the I/O loop polls for the completion
+    /// (zero-timeout `epoll_wait`, yielding between polls) instead of sleeping; it stops as soon as
+    /// no TOPK is out. Saves the loop's wake-up per request; 0 disables.
+    public var loopSpinMicroseconds = 200
     /// Simultaneous connections; more are answered `overloaded` and closed.
     public var maxConnections = 4096
     /// Requests (TOPK, RELOAD) in flight per connection; more get `too_many_in_flight`.
@@ -62,6 +70,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         "max_batch": { c, v throws(ServerError) in c.maxBatch = try integer(v, "max_batch", 1...1_000_000) },
         "micro_batch_jobs": { c, v throws(ServerError) in c.microBatchJobs = try integer(v, "micro_batch_jobs", 1...4096) },
         "blas_threshold": { c, v throws(ServerError) in c.blasThreshold = try integer(v, "blas_threshold", 1...1_000_000) },
+        "spin_us": { c, v throws(ServerError) in c.spinMicroseconds = try integer(v, "spin_us", 0...10_000) },
+        "loop_spin_us": { c, v throws(ServerError) in c.loopSpinMicroseconds = try integer(v, "loop_spin_us", 0...10_000) },
         "max_connections": { c, v throws(ServerError) in c.maxConnections = try integer(v, "max_connections", 1...1_000_000) },
         "max_in_flight_per_connection": { c, v throws(ServerError) in
             c.maxInFlightPerConnection = try integer(v, "max_in_flight_per_connection", 1...1_000_000)

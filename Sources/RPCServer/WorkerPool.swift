@@ -8,12 +8,15 @@ import WireProtocol
 /// same `BatchKey` (up to `batchLimit`), and answers them with one Faiss call. It never waits for
 /// more work to arrive, so an idle server answers a lone request as fast as before.
 final class WorkerPool: Sendable {
-    let jobs = JobQueue<SearchJob>()
+    let jobs: JobQueue<SearchJob>
     private let threads: [NativeThread]
 
-    /// Starts `count` workers that execute jobs and hand each reply to `deliver`.
-    init(count: Int, executor: TopKExecutor, batchLimit: Int = 64, deliver: @escaping @Sendable (Completion) -> Void) {
-        let jobs = self.jobs
+    /// Starts `count` workers that execute jobs and hand each reply to `deliver`. An idle worker
+    /// polls the queue for `spinNanoseconds` before it sleeps (see `JobQueue`).
+    init(count: Int, executor: TopKExecutor, batchLimit: Int = 64, spinNanoseconds: UInt64 = 0,
+         deliver: @escaping @Sendable (Completion) -> Void) {
+        let jobs = JobQueue<SearchJob>(spinNanoseconds: spinNanoseconds)
+        self.jobs = jobs
         let limit = max(1, batchLimit)
         threads = (0..<max(1, count)).map { index in
             NativeThread(name: "m2grl-search-\(index)") {

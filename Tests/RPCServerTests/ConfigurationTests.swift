@@ -34,6 +34,16 @@ import Testing
         var configuration = ServerConfiguration()
         try configuration.apply(fileAt: root.appendingPathComponent("Config/server.toml"))
         #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.spinMicroseconds == 50 && configuration.loopSpinMicroseconds == 200)
+    }
+
+    @Test func spinSettings() throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(tomlText: "[server]\nspin_us = 0\nloop_spin_us = 75")
+        #expect(configuration.spinMicroseconds == 0 && configuration.loopSpinMicroseconds == 75)
+        try configuration.apply(environment: ["M2GRL_SERVER_SPIN_US": "30"])
+        #expect(configuration.spinMicroseconds == 30)
+        #expect { try configuration.apply(tomlText: "[server]\nspin_us = 20000") } throws: { ($0 as? ServerError)?.code == .configuration }
     }
 
     @Test func bindFailureIsTyped() throws {

@@ -31,4 +31,33 @@ import Testing
         #expect(finished.load(ordering: .relaxed) == 3)
         #expect(taken.load(ordering: .relaxed) == 1000)
     }
+
+    @Test(arguments: [0, 2_000_000])
+    func spinningConsumersTakeEveryJobAndStopOnClose(spin: UInt64) {
+        // 2 ms spin: the consumer polls through the gaps between pushes, then must still block
+        // (and wake) once the producer pauses longer, and stop promptly on close.
+        let queue = JobQueue<Int>(spinNanoseconds: spin)
+        let sum = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
+        for _ in 0..<2 {
+            Thread.detachNewThread {
+                while true {
+                    let batch = queue.popBatch(limit: 4) { _ in 0 }
+                    if batch.isEmpty { break }
+                    sum.add(batch.reduce(0, +), ordering: .relaxed)
+                }
+                finished.add(1, ordering: .relaxed)
+            }
+        }
+        for i in 1...200 {
+            queue.push(i)
+            if i % 50 == 0 { usleep(5_000) } // longer than the spin: consumers go to sleep
+        }
+        for _ in 0..<300 where sum.load(ordering: .relaxed) < 20_100 { usleep(1_000) }
+        #expect(sum.load(ordering: .relaxed) == 20_100)
+        #expect(queue.count == 0)
+        queue.close()
+        for _ in 0..<300 where finished.load(ordering: .relaxed) < 2 { usleep(1_000) }
+        #expect(finished.load(ordering: .relaxed) == 2)
+    }
 }
