@@ -113,7 +113,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "M2GRLCoreTests", dependencies: ["M2GRLCore"]),
-        .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData"]),
+        .testTarget(name: "M2GRLDataTests", dependencies: ["M2GRLData", "M2GRLCore"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "M2GRLCore", "VectorIndex"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(

@@ -1,4 +1,3 @@
-import M2GRLCore
 import Testing
 @testable import WireProtocol
 
