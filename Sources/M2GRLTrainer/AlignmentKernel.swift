@@ -12,14 +12,17 @@ public final class AlignmentScratch: @unchecked Sendable {
     public init(dimension: Int, negatives: Int) {
         self.dimension = dimension
         maxTargets = negatives + 1
-        ri = .allocate(capacity: dimension); dri = .allocate(capacity: dimension); dei = .allocate(capacity: dimension)
-        ra = .allocate(capacity: dimension * maxTargets)
-        dua = .allocate(capacity: dimension * maxTargets)
-        dea = .allocate(capacity: dimension * maxTargets)
-        targets = .allocate(capacity: maxTargets)
+        // Per-thread working memory: cache-line padded so two workers never share a line.
+        ri = CacheLinePadded.allocate(Float.self, count: dimension)
+        dri = CacheLinePadded.allocate(Float.self, count: dimension)
+        dei = CacheLinePadded.allocate(Float.self, count: dimension)
+        ra = CacheLinePadded.allocate(Float.self, count: dimension * maxTargets)
+        dua = CacheLinePadded.allocate(Float.self, count: dimension * maxTargets)
+        dea = CacheLinePadded.allocate(Float.self, count: dimension * maxTargets)
+        targets = CacheLinePadded.allocate(Int32.self, count: maxTargets)
     }
 
-    deinit { for p in [ri, dri, dei, ra, dua, dea] { p.deallocate() }; targets.deallocate() }
+    deinit { for p in [ri, dri, dei, ra, dua, dea] { CacheLinePadded.deallocate(p) }; CacheLinePadded.deallocate(targets) }
 }
 
 /// The inter-view task for one (item, attribute) occurrence: `r_i = σ(W·e_i)`, `r_a = σ(W·e_a)`,

@@ -10,7 +10,9 @@ public final class FloatStorage: @unchecked Sendable {
 
     public init(count: Int) {
         self.count = count
-        pointer = .allocate(capacity: max(count, 1))
+        // Rows start on cache-line boundaries (when d·4 is a multiple of 64): a row then never shares a
+        // line with its neighbour, so threads updating adjacent rows do not falsely share lines.
+        pointer = CacheLinePadded.allocate(Float.self, count: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
@@ -19,7 +21,7 @@ public final class FloatStorage: @unchecked Sendable {
         values.withUnsafeBufferPointer { if let b = $0.baseAddress { pointer.update(from: b, count: values.count) } }
     }
 
-    deinit { pointer.deallocate() }
+    deinit { CacheLinePadded.deallocate(pointer) }
 
     /// A copy of the contents.
     public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
@@ -65,7 +67,7 @@ public final class SharedBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         array.withUnsafeBufferPointer { if let b = $0.baseAddress { pointer.initialize(from: b, count: array.count) } }
     }
 
-    deinit { pointer.deallocate() }
+    deinit { CacheLinePadded.deallocate(pointer) }
 
     @inline(__always) public subscript(i: Int) -> Element { pointer[i] }
 }

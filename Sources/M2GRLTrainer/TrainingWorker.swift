@@ -32,8 +32,9 @@ final class TrainingWorker: @unchecked Sendable {
     /// Adam steps taken by this worker over the whole run (restored on resume).
     var steps: Int
     var windows: [Int32] = []
-    var taskExamples: [Int]
-    var taskLoss: [Double]
+    /// Per-task example count and loss sum of the current batch (cache-line padded: written per example).
+    let taskExamples: UnsafeMutablePointer<Int>
+    let taskLoss: UnsafeMutablePointer<Double>
     /// Totals over the current epoch.
     var epochLoss: [Double]
     var epochExamples: [Int]
@@ -54,19 +55,27 @@ final class TrainingWorker: @unchecked Sendable {
         accumulating = config.optimizer == .adam ? AccumulatingSink(parameters: parameters) : nil
         direct = DirectSink(parameters: parameters)
         let d = parameters.dimension
-        scratch = .allocate(capacity: d)
+        // Hot per-thread memory is cache-line padded so workers never write the same line (see CacheLinePadded).
+        scratch = CacheLinePadded.allocate(Float.self, count: d)
         alignScratch = AlignmentScratch(dimension: d, negatives: config.alignmentNegatives)
         maxNegatives = max(config.negatives, config.alignmentNegatives, 1)
-        negatives = .allocate(capacity: maxNegatives)
-        taskExamples = Array(repeating: 0, count: plan.count)
-        taskLoss = Array(repeating: 0, count: plan.count)
+        negatives = CacheLinePadded.allocate(Int32.self, count: maxNegatives)
+        taskExamples = CacheLinePadded.allocate(Int.self, count: plan.count)
+        taskExamples.initialize(repeating: 0, count: plan.count)
+        taskLoss = CacheLinePadded.allocate(Double.self, count: plan.count)
+        taskLoss.initialize(repeating: 0, count: plan.count)
         epochLoss = Array(repeating: 0, count: plan.count)
         epochExamples = Array(repeating: 0, count: plan.count)
         sGradient = Array(repeating: 0, count: plan.count)
         taskView = plan.intra.map(\.view)
     }
 
-    deinit { scratch.deallocate(); negatives.deallocate() }
+    deinit {
+        CacheLinePadded.deallocate(scratch)
+        CacheLinePadded.deallocate(negatives)
+        CacheLinePadded.deallocate(taskExamples)
+        CacheLinePadded.deallocate(taskLoss)
+    }
 
     /// Trains on `units[range]` of epoch `epoch`.
     /// - Parameters:
