@@ -43,15 +43,7 @@ public struct ByteReader {
 
     /// Reads `count` little-endian `Int64` values.
     public mutating func readInt64s(count: Int) throws(WireProtocolError) -> [Int64] {
-        try need(count, elementSize: 8, "i64 array")
-        var result = [Int64](repeating: 0, count: count)
-        result.withUnsafeMutableBytes { dst in
-            bytes.withUnsafeBytes { src in
-                let start = index - bytes.startIndex
-                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + count * 8)]))
-            }
-        }
-        index += count * 8
+        var result: [Int64] = try readArray(count: count, what: "i64 array")
         #if _endian(big)
         for i in result.indices { result[i] = Int64(littleEndian: result[i]) }
         #endif
@@ -60,18 +52,25 @@ public struct ByteReader {
 
     /// Reads `count` little-endian `Float` values.
     public mutating func readFloats(count: Int) throws(WireProtocolError) -> [Float] {
-        try need(count, elementSize: 4, "f32 array")
-        var result = [Float](repeating: 0, count: count)
-        result.withUnsafeMutableBytes { dst in
-            bytes.withUnsafeBytes { src in
-                let start = index - bytes.startIndex
-                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + count * 4)]))
-            }
-        }
-        index += count * 4
+        var result: [Float] = try readArray(count: count, what: "f32 array")
         #if _endian(big)
         for i in result.indices { result[i] = Float(bitPattern: UInt32(littleEndian: result[i].bitPattern)) }
         #endif
+        return result
+    }
+
+    /// Copies `count` fixed-size values out of the buffer (byte order fixed by the callers).
+    private mutating func readArray<T: FixedWidthNumericValue>(count: Int, what: String) throws(WireProtocolError) -> [T] {
+        let size = MemoryLayout<T>.size
+        try need(count, elementSize: size, what)
+        var result = [T](repeating: .zero, count: count)
+        result.withUnsafeMutableBytes { dst in
+            bytes.withUnsafeBytes { src in
+                let start = index - bytes.startIndex
+                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + count * size)]))
+            }
+        }
+        index += count * size
         return result
     }
 
@@ -105,3 +104,8 @@ public struct ByteReader {
         return value
     }
 }
+
+/// The element types `ByteReader` copies in bulk.
+protocol FixedWidthNumericValue: Numeric, BitwiseCopyable {}
+extension Int64: FixedWidthNumericValue {}
+extension Float: FixedWidthNumericValue {}
