@@ -7,7 +7,6 @@ efSearch and IVF nprobe to recall@k >= 0.95, then measures single queries
 OpenMP thread), one batched call over all queries (OpenMP on all cores) and an
 open-loop sweep for HNSW and IVF.
 """
-import argparse
 import functools
 import sys
 import time
@@ -63,16 +62,7 @@ def batch_qps(name, param, queries, k, threads):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--k", type=int, default=10)
-    ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--seconds", type=float, default=8, help="per closed-loop run")
-    ap.add_argument("--single-requests", type=int, default=20_000)
-    ap.add_argument("--open-seconds", type=float, default=4)
-    ap.add_argument("--command", default=" ".join(sys.argv))
-    a = ap.parse_args()
+    a = peerlib.arguments(__doc__, server=False, seconds=8, single_requests=20_000, open_seconds=4)
 
     # Python threads hand the GIL over every 5 ms by default, which would show up as client-side
     # delay in the open loop; faiss releases the GIL while it searches, so switch far more often.

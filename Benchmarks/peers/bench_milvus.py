@@ -9,7 +9,6 @@ open-loop sweep. Searches use consistency level "Eventually": the data is
 static and flushed before the first query, and the default "Bounded" level
 made searches wait for the server's time tick (stalls of ~1.6 s seen under load).
 """
-import argparse
 import functools
 import importlib.metadata as md
 import sys
@@ -58,17 +57,7 @@ def load(port, base, index_type):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--k", type=int, default=10)
-    ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--seconds", type=float, default=10, help="per closed-loop run")
-    ap.add_argument("--single-requests", type=int, default=3_000)
-    ap.add_argument("--open-seconds", type=float, default=5)
-    ap.add_argument("--command", default=" ".join(sys.argv))
-    a = ap.parse_args()
+    a = peerlib.arguments(__doc__, server=True, seconds=10, single_requests=3_000, open_seconds=5)
 
     ds = peerlib.Dataset(a.data)
     start, started_at = peerlib.machine(), peerlib.now_iso()

@@ -7,7 +7,6 @@ FLAT and an HNSW (M 16, EF_CONSTRUCTION 100) index over them, tunes EF_RUNTIME
 to recall@k >= 0.95, then measures single-client and N-client closed loops
 (client processes, redis-py) and an open-loop sweep for HNSW.
 """
-import argparse
 import functools
 import importlib.metadata as md
 import sys
@@ -73,17 +72,7 @@ def versions(r):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--k", type=int, default=10)
-    ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--seconds", type=float, default=10, help="per closed-loop run")
-    ap.add_argument("--single-requests", type=int, default=10_000)
-    ap.add_argument("--open-seconds", type=float, default=5)
-    ap.add_argument("--command", default=" ".join(sys.argv))
-    a = ap.parse_args()
+    a = peerlib.arguments(__doc__, server=True, seconds=10, single_requests=10_000, open_seconds=5)
 
     ds = peerlib.Dataset(a.data)
     r = redis.Redis(host="127.0.0.1", port=a.port, protocol=2)

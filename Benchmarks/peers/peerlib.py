@@ -5,6 +5,7 @@ A *client factory* is a picklable zero-argument callable returning an object wit
 Network peers run their load generators in processes (one connection each), the
 in-process faiss peer in threads (faiss releases the GIL); every run row says which.
 """
+import argparse
 import json
 import multiprocessing as mp
 import os
@@ -243,6 +244,22 @@ class Runs:
         lat = r.get("latency_us", {})
         print(f"  {index} {r['mode']} x{r['clients']}: {r['qps']} QPS, p50 {lat.get('p50')} µs, "
               f"p99 {lat.get('p99')} µs, recall {r['recall_at_k']}", file=sys.stderr)
+
+
+def arguments(doc, *, server, seconds, single_requests, open_seconds):
+    """The command line every peer benchmark shares (--port only for server peers)."""
+    ap = argparse.ArgumentParser(description=doc)
+    if server:
+        ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=seconds, help="per closed-loop run")
+    ap.add_argument("--single-requests", type=int, default=single_requests)
+    ap.add_argument("--open-seconds", type=float, default=open_seconds)
+    ap.add_argument("--command", default=" ".join(sys.argv))
+    return ap.parse_args()
 
 
 def now_iso():
