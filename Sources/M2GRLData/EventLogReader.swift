@@ -230,7 +230,8 @@ public enum EventLogReader {
         return log
     }
 
-    private static func malformed(_ reason: MalformedReason, _ file: String, _ line: Int) -> DataError {
+    /// The `--on-error fail` error for a malformed line.
+    static func malformed(_ reason: MalformedReason, _ file: String, _ line: Int) -> DataError {
         DataError(.malformedLine, "\(file):\(line): malformed line (\(reason.rawValue)); use --on-error skip to skip such lines")
     }
 }
