@@ -26,17 +26,16 @@ final class ByteInterner {
         slotMask = tableSize - 1
         slots = HugePageMemory.allocateZeroed(UInt64.self, count: 2 * tableSize)
         startsCapacity = max(expectedCount, 16) + 1
-        starts = .allocate(capacity: startsCapacity)
-        starts[0] = 0
-        keyHashes = .allocate(capacity: startsCapacity)
+        starts = HugePageMemory.allocateZeroed(Int.self, count: startsCapacity)
+        keyHashes = HugePageMemory.allocateZeroed(UInt64.self, count: startsCapacity)
         arenaCapacity = max(expectedCount * 8, 256)
-        arena = .allocate(capacity: arenaCapacity)
+        arena = HugePageMemory.allocateZeroed(UInt8.self, count: arenaCapacity)
     }
 
     deinit {
-        arena.deallocate()
-        starts.deallocate()
-        keyHashes.deallocate()
+        HugePageMemory.deallocate(arena, count: arenaCapacity)
+        HugePageMemory.deallocate(starts, count: startsCapacity)
+        HugePageMemory.deallocate(keyHashes, count: startsCapacity)
         HugePageMemory.deallocate(slots, count: 2 * (slotMask + 1))
     }
 
@@ -150,9 +149,9 @@ final class ByteInterner {
         if arenaCount + key.count > arenaCapacity {
             var newCapacity = arenaCapacity * 2
             while newCapacity < arenaCount + key.count { newCapacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            let grown = HugePageMemory.allocateZeroed(UInt8.self, count: newCapacity)
             grown.update(from: arena, count: arenaCount)
-            arena.deallocate()
+            HugePageMemory.deallocate(arena, count: arenaCapacity)
             arena = grown
             arenaCapacity = newCapacity
         }
@@ -160,13 +159,13 @@ final class ByteInterner {
         arenaCount += key.count
         if id + 2 > startsCapacity {
             let newCapacity = startsCapacity * 2
-            let grownStarts = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+            let grownStarts = HugePageMemory.allocateZeroed(Int.self, count: newCapacity)
             grownStarts.update(from: starts, count: id + 1)
-            starts.deallocate()
+            HugePageMemory.deallocate(starts, count: startsCapacity)
             starts = grownStarts
-            let grownHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
+            let grownHashes = HugePageMemory.allocateZeroed(UInt64.self, count: newCapacity)
             grownHashes.update(from: keyHashes, count: id)
-            keyHashes.deallocate()
+            HugePageMemory.deallocate(keyHashes, count: startsCapacity)
             keyHashes = grownHashes
             startsCapacity = newCapacity
         }

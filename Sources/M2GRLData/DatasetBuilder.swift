@@ -42,7 +42,10 @@ public struct DatasetBuilder {
         // none yet), raw attribute value + 1 per view (0 = unknown), held-out stamp].
         let stride = 2 + viewCount
         let stampColumn = stride - 1
-        var record = [Int32](repeating: 0, count: log.itemCount * stride)
+        // Probed at random once per event: on huge pages (see `HugePageMemory`).
+        let recordCount = log.itemCount * stride
+        let record = HugePageMemory.allocateZeroed(Int32.self, count: recordCount)
+        defer { HugePageMemory.deallocate(record, count: recordCount) }
         for v in 0..<viewCount {
             log.itemAttributes[v].withUnsafeBufferPointer { values in
                 for item in 0..<values.count { record[item * stride + 1 + v] = values[item] }

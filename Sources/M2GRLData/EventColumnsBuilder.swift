@@ -90,15 +90,22 @@ final class EventColumnsBuilder {
         var sink: UInt64 = 0
         for q in 0..<n { sink &+= items.probe(hash: itemHashes[q]) &+ users.probe(hash: userHashes[q]) }
         probeSink &+= sink
+        // The columns move into locals for the loop: appends to a class's stored arrays would
+        // each pay a dynamic exclusivity check.
+        var eventUser = take(&self.eventUser), eventItem = take(&self.eventItem), eventTime = take(&self.eventTime)
+        var eventAppSession = take(&self.eventAppSession)
+        defer {
+            self.eventUser = eventUser
+            self.eventItem = eventItem
+            self.eventTime = eventTime
+            self.eventAppSession = eventAppSession
+        }
         for q in 0..<n {
             let line = fields + q * columnCount
             var isNew = false
             let user = users.intern(line[userColumn], hash: userHashes[q], isNew: &isNew)
             var isNewItem = false
             let item = items.intern(line[itemColumn], hash: itemHashes[q], isNew: &isNewItem)
-            if isNewItem {
-                for a in 0..<itemAttributes.count { itemAttributes[a].append(0) }
-            }
             if isNewItem || (!incomplete.isEmpty && incomplete.contains(item)) {
                 recordAttributes(line, item: item, isNew: isNewItem)
             }
@@ -114,13 +121,18 @@ final class EventColumnsBuilder {
     /// Attribute values come from the item's first event with a non-empty value.
     private func recordAttributes(_ line: UnsafeMutablePointer<ByteField>, item: Int32, isNew: Bool) {
         let itemIndex = Int(item)
+        var attributes = take(&itemAttributes)
+        defer { itemAttributes = attributes }
+        if isNew {
+            for a in 0..<attributes.count { attributes[a].append(0) }
+        }
         var complete = true
         for k in 0..<attributeColumns.count {
             let slot = attributeSlots[k]
-            if itemAttributes[slot][itemIndex] == 0 {
+            if attributes[slot][itemIndex] == 0 {
                 let value = line[attributeColumns[k]]
                 if value.count > 0 {
-                    itemAttributes[slot][itemIndex] = attributeValues[slot].intern(value) + 1
+                    attributes[slot][itemIndex] = attributeValues[slot].intern(value) + 1
                 } else {
                     complete = false
                 }
@@ -128,4 +140,12 @@ final class EventColumnsBuilder {
         }
         if complete { if !isNew { incomplete.remove(item) } } else { incomplete.insert(item) }
     }
+}
+
+/// Moves `value` out, leaving an empty array (so the caller's copy stays uniquely referenced).
+@inline(__always)
+private func take<T>(_ value: inout [T]) -> [T] {
+    let taken = value
+    value = []
+    return taken
 }
