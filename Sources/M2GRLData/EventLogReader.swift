@@ -115,32 +115,14 @@ public enum EventLogReader {
                     }
                     pendingBlankLines.removeAll()
                 }
-                // Split on tabs.
-                var fieldCount = 0
-                var fieldStart = 0
-                var i = 0
-                var tooMany = false
-                let bytes = line.start
-                while i < line.count {
-                    if bytes[i] == 0x09 {
-                        if fieldCount == columnCount - 1 { tooMany = true; break }
-                        fields[fieldCount] = ByteField(start: bytes + fieldStart, count: i - fieldStart)
-                        fieldCount += 1
-                        fieldStart = i + 1
-                    }
-                    i += 1
-                }
-                if !tooMany {
-                    fields[fieldCount] = ByteField(start: bytes + fieldStart, count: line.count - fieldStart)
-                    fieldCount += 1
-                }
+                let split = TabSplitter.split(line, into: fields, columnCount: columnCount)
                 var reason: MalformedReason?
                 var dwell: Double?
                 var rating: Double?
                 var time: Int64 = 0
-                if tooMany || fieldCount != columnCount {
+                if split.tooMany || split.fieldCount != columnCount {
                     reason = .wrongColumnCount
-                } else if !FieldParsing.isValidUTF8(line) {
+                } else if !split.ascii && !FieldParsing.isValidUTF8(line) {
                     reason = .invalidUTF8
                 } else if fields[userColumn].count == 0 || fields[itemColumn].count == 0 {
                     reason = .emptyId
