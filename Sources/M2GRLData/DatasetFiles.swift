@@ -71,12 +71,32 @@ struct DatasetFileWriter {
 
     /// A string table: `name.offsets` (Int64, count + 1) and `name.bytes` (UTF-8).
     mutating func writeStrings(_ name: String, _ strings: [String]) throws {
-        var offsets: [Int64] = [0]
-        offsets.reserveCapacity(strings.count + 1)
-        var bytes: [UInt8] = []
-        for s in strings {
-            bytes.append(contentsOf: s.utf8)
-            offsets.append(Int64(bytes.count))
+        // Sized once, filled with one copy per string (no growth, no per-byte appends).
+        var total = 0
+        for s in strings { total += s.utf8.count }
+        let offsets = [Int64](unsafeUninitializedCapacity: strings.count + 1) { offsets, initialized in
+            var position = 0
+            offsets[0] = 0
+            for (i, s) in strings.enumerated() {
+                position += s.utf8.count
+                offsets[i + 1] = Int64(position)
+            }
+            initialized = strings.count + 1
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { bytes, initialized in
+            var position = 0
+            for s in strings {
+                let copied = s.utf8.withContiguousStorageIfAvailable { source -> Int in
+                    if let base = source.baseAddress, source.count > 0 { (bytes.baseAddress! + position).initialize(from: base, count: source.count) }
+                    return source.count
+                }
+                if let copied {
+                    position += copied
+                } else {
+                    for b in s.utf8 { bytes[position] = b; position += 1 }
+                }
+            }
+            initialized = position
         }
         try write(name + ".offsets", offsets)
         try write(name + ".bytes", bytes)

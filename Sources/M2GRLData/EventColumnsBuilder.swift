@@ -10,7 +10,10 @@ final class EventColumnsBuilder {
     let users = ByteInterner(expectedCount: 1 << 12)
     let items = ByteInterner(expectedCount: 1 << 14)
     let attributeValues: [ByteInterner]
-    var itemAttributes: [[Int32]]
+    /// Raw attribute value id + 1 (0 = unknown) at `[item * attributeViews + view]`.
+    private var attributeTable: UnsafeMutablePointer<Int32>
+    private var attributeTableItems = 1 << 14
+    private let attributeViews: Int
     var eventUser: [Int32] = []
     var eventItem: [Int32] = []
     var eventTime: [Int64] = []
@@ -38,7 +41,8 @@ final class EventColumnsBuilder {
 
     init(attributeViews: Int, expectedEvents: Int) {
         attributeValues = (0..<attributeViews).map { _ in ByteInterner(expectedCount: 256) }
-        itemAttributes = Array(repeating: [], count: attributeViews)
+        self.attributeViews = attributeViews
+        attributeTable = .allocate(capacity: max(attributeViews, 1) * attributeTableItems)
         fieldsCapacity = 1
         fields = .allocate(capacity: Self.capacity)
         eventUser.reserveCapacity(expectedEvents)
@@ -51,6 +55,18 @@ final class EventColumnsBuilder {
         times.deallocate()
         userHashes.deallocate()
         itemHashes.deallocate()
+        attributeTable.deallocate()
+    }
+
+    /// Per attribute view, per raw item id: raw attribute value id + 1, or 0 when unknown.
+    var itemAttributes: [[Int32]] {
+        let itemCount = items.count
+        return (0..<attributeViews).map { v in
+            [Int32](unsafeUninitializedCapacity: itemCount) { buffer, initialized in
+                for item in 0..<itemCount { buffer[item] = attributeTable[item * attributeViews + v] }
+                initialized = itemCount
+            }
+        }
     }
 
     /// Starts a file with these columns (`appColumn` -1 = none); flushes the previous file's queue.
@@ -121,24 +137,32 @@ final class EventColumnsBuilder {
     /// Attribute values come from the item's first event with a non-empty value.
     private func recordAttributes(_ line: UnsafeMutablePointer<ByteField>, item: Int32, isNew: Bool) {
         let itemIndex = Int(item)
-        var attributes = take(&itemAttributes)
-        defer { itemAttributes = attributes }
         if isNew {
-            for a in 0..<attributes.count { attributes[a].append(0) }
+            if itemIndex >= attributeTableItems { growAttributeTable() }
+            (attributeTable + itemIndex * attributeViews).initialize(repeating: 0, count: attributeViews)
         }
+        let row = attributeTable + itemIndex * attributeViews
         var complete = true
         for k in 0..<attributeColumns.count {
             let slot = attributeSlots[k]
-            if attributes[slot][itemIndex] == 0 {
+            if row[slot] == 0 {
                 let value = line[attributeColumns[k]]
                 if value.count > 0 {
-                    attributes[slot][itemIndex] = attributeValues[slot].intern(value) + 1
+                    row[slot] = attributeValues[slot].intern(value) + 1
                 } else {
                     complete = false
                 }
             }
         }
         if complete { if !isNew { incomplete.remove(item) } } else { incomplete.insert(item) }
+    }
+
+    private func growAttributeTable() {
+        let grown = UnsafeMutablePointer<Int32>.allocate(capacity: max(attributeViews, 1) * attributeTableItems * 2)
+        grown.update(from: attributeTable, count: attributeViews * attributeTableItems)
+        attributeTable.deallocate()
+        attributeTable = grown
+        attributeTableItems *= 2
     }
 }
 
