@@ -136,8 +136,9 @@ public struct DatasetBuilder {
                 t += b.trainEnd
             }
         }
-        itemView.tally()
-        for v in 0..<viewCount { attributeViews[v].tally() }
+        let edgeScratch = EdgeCounter.Scratch()  // sized by the item view, reused by the others
+        itemView.tally(scratch: edgeScratch)
+        for v in 0..<viewCount { attributeViews[v].tally(scratch: edgeScratch) }
 
         // Views and relations.
         let items = log.items
