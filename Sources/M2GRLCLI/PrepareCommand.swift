@@ -54,7 +54,6 @@ struct PrepareCommand: ParsableCommand {
 
     func run() throws {
         Interruption.installHandler()
-        AllocatorTuning.keepFreedMemoryForReuse()
         guard (movielens == nil) != input.isEmpty else {
             throw ValidationError("give either --input FILE... or --movielens DIR")
         }

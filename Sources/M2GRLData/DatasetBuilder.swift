@@ -136,9 +136,8 @@ public struct DatasetBuilder {
                 t += b.trainEnd
             }
         }
-        let edgeScratch = EdgeCounter.Scratch()  // sized by the item view, reused by the others
-        itemView.tally(scratch: edgeScratch)
-        for v in 0..<viewCount { attributeViews[v].tally(scratch: edgeScratch) }
+        itemView.tally()
+        for v in 0..<viewCount { attributeViews[v].tally() }
 
         // Views and relations.
         let items = log.items

@@ -4,42 +4,16 @@
 /// A sort streams through memory (a few radix passes over the keys), where a hash table of
 /// distinct edges would take one cache miss per token: ~10× slower for millions of item edges.
 enum EdgeCounter {
-    /// Key buffers reused across views (the first, largest view sizes them), so each view does
-    /// not fault in and zero fresh pages.
-    final class Scratch {
-        fileprivate var keys: UnsafeMutablePointer<UInt64>?
-        fileprivate var spare: UnsafeMutablePointer<UInt64>?
-        fileprivate var capacity = 0
-
-        init() {}
-
-        fileprivate func reserve(_ count: Int) {
-            guard count > capacity else { return }
-            release()
-            keys = HugePageMemory.allocateZeroed(UInt64.self, count: count)
-            spare = HugePageMemory.allocateZeroed(UInt64.self, count: count)
-            capacity = count
-        }
-
-        private func release() {
-            if let keys { HugePageMemory.deallocate(keys, count: capacity) }
-            if let spare { HugePageMemory.deallocate(spare, count: capacity) }
-        }
-
-        deinit { release() }
-    }
-
     /// The edges of `tokens` split by `offsets` (sequence `i` = `tokens[offsets[i]..<offsets[i+1]]`),
     /// sorted by (source, target), with their multiplicity; `occurrences` = consecutive pairs.
     /// Tokens are dense ids in `0..<nodeCount`.
-    static func count(tokens: [Int32], offsets: [Int], nodeCount: Int,
-                      scratch: Scratch = Scratch()) -> (edges: [Edge], occurrences: Int64) {
+    static func count(tokens: [Int32], offsets: [Int], nodeCount: Int) -> (edges: [Edge], occurrences: Int64) {
         let sequences = offsets.count - 1
         let pairs = tokens.count - sequences  // sequences are non-empty
         guard sequences > 0, pairs > 0 else { return ([], 0) }
         let bits = max(1, 64 - UInt64(max(nodeCount - 1, 1)).leadingZeroBitCount)
-        scratch.reserve(pairs)
-        let keys = scratch.keys!
+        let keys = HugePageMemory.allocateZeroed(UInt64.self, count: pairs)
+        defer { HugePageMemory.deallocate(keys, count: pairs) }
         var n = 0
         tokens.withUnsafeBufferPointer { tokens in
             offsets.withUnsafeBufferPointer { offsets in
@@ -55,7 +29,7 @@ enum EdgeCounter {
             }
         }
         precondition(n == pairs, "EdgeCounter: empty sequence in input")
-        radixSort(UnsafeMutableBufferPointer(start: keys, count: n), keyBits: 2 * bits, scratch: scratch.spare!)
+        radixSort(UnsafeMutableBufferPointer(start: keys, count: n), keyBits: 2 * bits)
         // Run-length count.
         var edges: [Edge] = []
         var distinct = 1
@@ -76,7 +50,7 @@ enum EdgeCounter {
 
     /// LSD radix sort of keys below `2^keyBits`: as few passes of ≤ 11-bit digits as cover the
     /// bits, all digit histograms gathered in one read.
-    static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>, keyBits: Int, scratch: UnsafeMutablePointer<UInt64>) {
+    static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>, keyBits: Int) {
         let n = keys.count
         guard n > 1, keyBits > 0 else { return }
         let passes = (keyBits + 10) / 11
@@ -89,6 +63,8 @@ enum EdgeCounter {
                 for p in 0..<passes { h[p * buckets + Int((k >> UInt64(p * width)) & digitMask)] += 1 }
             }
         }
+        let scratch = HugePageMemory.allocateZeroed(UInt64.self, count: n)
+        defer { HugePageMemory.deallocate(scratch, count: n) }
         var source = keys.baseAddress!, target = scratch
         for p in 0..<passes {
             let shift = UInt64(p * width)
@@ -113,8 +89,6 @@ enum EdgeCounter {
     static func radixSort(_ keys: inout [UInt64]) {
         guard let largest = keys.max() else { return }
         let bits = 64 - largest.leadingZeroBitCount
-        let scratch = Scratch()
-        scratch.reserve(keys.count)
-        keys.withUnsafeMutableBufferPointer { radixSort($0, keyBits: bits, scratch: scratch.spare!) }
+        keys.withUnsafeMutableBufferPointer { radixSort($0, keyBits: bits) }
     }
 }

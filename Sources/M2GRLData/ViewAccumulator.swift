@@ -64,13 +64,13 @@ struct ViewAccumulator {
 
     /// Counts nodes and edges over all stored sequences (once, after the last `end()`); a tight
     /// pass whose independent memory accesses overlap far better than counting session by session.
-    mutating func tally(scratch: EdgeCounter.Scratch = EdgeCounter.Scratch()) {
+    mutating func tally() {
         sequences.tokens.withUnsafeBufferPointer { tokens in
             counts.withUnsafeMutableBufferPointer { counts in
                 for t in tokens { counts[Int(t)] += 1 }
             }
         }
-        (edges, edgeOccurrences) = EdgeCounter.count(tokens: sequences.tokens, offsets: sequences.offsets, nodeCount: rawOfDense.count, scratch: scratch)
+        (edges, edgeOccurrences) = EdgeCounter.count(tokens: sequences.tokens, offsets: sequences.offsets, nodeCount: rawOfDense.count)
     }
 
     /// The finished view, with vocabulary strings from `vocabulary(raw)`.
