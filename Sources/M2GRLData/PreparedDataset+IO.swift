@@ -35,12 +35,19 @@ extension PreparedDataset {
             try writer.write("users.heldout.tokens", heldOut.tokens)
             try writer.writeOffsets("users.heldout.offsets", heldOut.offsets)
             try writer.write("users.heldoutcount", users.map { Int64($0.heldOutCount) })
-            var keySet = Set<String>()
-            for item in items { for key in item.attributes.keys { keySet.insert(key) } }
-            let keys = keySet.sorted()
+            let keys: [String]
+            if let columns = itemAttributeColumns {
+                keys = columns.keys.sorted()
+            } else {
+                var keySet = Set<String>()
+                for item in items { for key in item.attributes.keys { keySet.insert(key) } }
+                keys = keySet.sorted()
+            }
             try writer.writeStrings("items.ids", items.map { $0.id })
             try writer.writeStrings("items.names", items.map { $0.displayName })
-            for (k, key) in keys.enumerated() { try writer.writeStrings("items.attr\(k)", items.map { $0.attributes[key] ?? "" }) }
+            for (k, key) in keys.enumerated() {
+                try writer.writeStrings("items.attr\(k)", itemAttributeColumns?[key] ?? items.map { $0.attributes[key] ?? "" })
+            }
 
             try Interruption.process.check()
             let manifest = DatasetManifest(

@@ -59,4 +59,19 @@ import Testing
         print("golden ml-100k: \(digests)")
         #expect(digests == ["valid": "9f2aa11416299b73/37", "test": "312bb4b204a91833/37"])
     }
+
+    /// The builder's attribute columns and a scan of the items write the same item files.
+    @Test func itemAttributeColumnsMatchItems() throws {
+        let dir = try Fixtures.directory()
+        let log = dir.appendingPathComponent("log.tsv").path
+        try SyntheticLogGenerator(config: try SynthConfig(events: 4_000, days: 2, seed: 3)).write(to: log)
+        var (dataset, _) = DatasetBuilder(log: try EventLogReader.read(files: [log]), rules: .behaviourLog).build(split: .test)
+        #expect(dataset.itemAttributeColumns != nil)
+        try dataset.write(to: dir.appendingPathComponent("columns"))
+        let items = dataset.items
+        dataset.items = items  // any change to the items drops the columns
+        #expect(dataset.itemAttributeColumns == nil)
+        try dataset.write(to: dir.appendingPathComponent("scanned"))
+        #expect(try Self.digest(dir.appendingPathComponent("columns")) == Self.digest(dir.appendingPathComponent("scanned")))
+    }
 }
