@@ -90,7 +90,7 @@ struct BenchRunCommand: ParsableCommand {
             report.params = params
         }
         report.versions = ["m2grl": "git " + (ProcessInfo.processInfo.environment["M2GRL_GIT_REV"] ?? "unknown"), "faiss": "1.7.3 (Debian libfaiss-dev)"]
-        let runner = BenchRunner(options: options, dataset: dataset, snapshot: loaded) { line in print(line) }
+        let runner = BenchRunner(options: options, dataset: dataset, snapshot: loaded) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         try runner.run(into: &report)
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))
@@ -177,7 +177,7 @@ struct BenchRedisCommand: ParsableCommand {
         report.k = k
         report.command = CommandLine.arguments.joined(separator: " ")
         report.dataset = ["path": queries, "queries": dataset.count, "d": dataset.dimension, "n": Self.baseCount(queries: queries)]
-        let bench = RedisVectorBench(options: options, dataset: dataset) { line in print(line) }
+        let bench = RedisVectorBench(options: options, dataset: dataset) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         try bench.run(into: &report)
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))
