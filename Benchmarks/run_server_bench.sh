@@ -40,7 +40,8 @@ ECHO_PORT="$(cat "$WORK/echo.port")"
 
 for factory in $INDEXES; do
   name="${factory%%,*}"
-  root="$WORK/snap-$name-$(basename "$DATA")"
+  # The tuning knobs are part of the name: a snapshot built with other parameters is not reused.
+  root="$WORK/snap-$name-$(basename "$DATA")${EF_SEARCH:+-ef$EF_SEARCH}${EF_CONSTRUCTION:+-efc$EF_CONSTRUCTION}${NPROBE:+-np$NPROBE}"
   if [[ ! -e "$root/current" ]]; then
     echo "== snapshot $factory from $DATA/base.f32" >&2
     "$M2GRL" bench snapshot --vectors "$DATA/base.f32" --snapshots "$root" --factory "$factory" \

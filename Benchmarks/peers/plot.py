@@ -96,7 +96,7 @@ def plot(docs, out):
     loads = ", ".join(f"{doc['system']} {doc['machine']['loadavg'][0]:.1f}" for doc in docs)
     ax.set_title(f"Peers, {d['n']:,} × {d['d']} float32, IP, k = {docs[0]['k']}, {m['nproc']} cores "
                  f"({m['cpu_model']}), client per series in [ ]\nmarkers: closed loop, ● 1 client  ■ N clients "
-                 f"(filled p50, hollow p99); 1-min load at start: {loads}", fontsize=9)
+                 f"(filled p50, hollow p99)\n1-min load at start: {loads}", fontsize=8)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
