@@ -9,26 +9,30 @@
 #   Benchmarks/run_issue9.sh --with-1m       # + 1M × 64 Flat and IVF through m2grl bench (+ ≈ 10 min)
 #   Benchmarks/run_issue9.sh --with-1m-hnsw  # + 1M HNSW32 too (its build alone took ~23 min on a busy box)
 #   Benchmarks/run_issue9.sh --skip-peers    # only our server (reuses the peers' dataset)
+#   Benchmarks/run_issue9.sh --skip-ab       # without the interleaved Redis-vs-ours A/B (≈ 5 min)
 #
-# Output: Benchmarks/results/issue9/{server,server-1m,peers}/*.json, summary.md (also printed),
+# Output: Benchmarks/results/issue9/{server,server-1m,peers,redis-ab}/*.json, summary.md (also printed),
 # Benchmarks/server_vs_peers_latency_vs_qps.{svg,png} (every series of this run).
-# Env: DURATION (s per closed-loop run, 5), PEERS_WORK (/tmp/m2grl-peers), WORK (/tmp/m2grl-issue9).
+# Env: DURATION (s per closed-loop run, 5), PEERS_WORK (/tmp/m2grl-peers), WORK (/tmp/m2grl-issue9),
+# OUT (results folder), PLOT (plot path without extension).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-WITH_1M=0 HNSW_1M=0 SKIP_PEERS=0
+WITH_1M=0 HNSW_1M=0 SKIP_PEERS=0 SKIP_AB=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --with-1m) WITH_1M=1; shift ;;
     --with-1m-hnsw) WITH_1M=1; HNSW_1M=1; shift ;;
     --skip-peers) SKIP_PEERS=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --skip-ab) SKIP_AB=1; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run_issue9.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
 PEERS_WORK=${PEERS_WORK:-/tmp/m2grl-peers}
 WORK=${WORK:-/tmp/m2grl-issue9}
-OUT=$ROOT/Benchmarks/results/issue9
+OUT=${OUT:-$ROOT/Benchmarks/results/issue9}
+PLOT=${PLOT:-Benchmarks/server_vs_peers_latency_vs_qps}
 DURATION=${DURATION:-5}
 PY=$PEERS_WORK/venv/bin/python
 DATA=$PEERS_WORK/data/n100000-d64-q2000
@@ -81,12 +85,20 @@ else
   log "4/5 1M runs skipped (give --with-1m)"
 fi
 
+if [ "$SKIP_AB" = 0 ]; then
+  log "4b interleaved A/B: Redis Stack HNSW vs our IVF1024 / HNSW32, same Swift client (log: $WORK/redis-ab.log)"
+  rm -rf "$OUT/redis-ab" && mkdir -p "$OUT/redis-ab"
+  SNAPS=$WORK/server WORK=$WORK/redis-ab DATA=$DATA Benchmarks/run_redis_ab.sh >"$OUT/redis-ab/table.md" 2>"$WORK/redis-ab.log" \
+    || { tail -30 "$WORK/redis-ab.log" >&2; exit 1; }
+  cp "$WORK"/redis-ab/json/*.json "$OUT/redis-ab/"
+fi
+
 log "5/5 plot and summary"
 PLOTDIR=$WORK/plot-inputs
 rm -rf "$PLOTDIR" && mkdir -p "$PLOTDIR"
 cp "$OUT"/peers/*.json "$PLOTDIR"/ 2>/dev/null || true
 cp "$OUT/server/m2grl-IVF1024.json" "$OUT/server/m2grl-HNSW32.json" "$PLOTDIR"/
-"$PY" Benchmarks/peers/plot.py --results "$PLOTDIR" --out Benchmarks/server_vs_peers_latency_vs_qps
+"$PY" Benchmarks/peers/plot.py --results "$PLOTDIR" --out "$PLOT"
 SUMMARY=$OUT/summary.md
 {
   echo "# Issue #9 run, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -96,9 +108,16 @@ SUMMARY=$OUT/summary.md
   echo
   "$PY" Benchmarks/peers/issue9_summary.py --server "$OUT/server" --peers "$OUT/peers" \
     $( [ -d "$OUT/server-1m" ] && echo --server-1m "$OUT/server-1m" )
+  if [ -f "$OUT/redis-ab/table.md" ]; then
+    echo "### Interleaved A/B at equal load, Swift client for both (Benchmarks/run_redis_ab.sh)"; echo
+    sed -n '1p' "$OUT/redis-ab/table.md" | sed 's/^/| /; s/$/ |/'
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    grep '^[0-9]' "$OUT/redis-ab/table.md" | sed 's/^/| /; s/$/ |/'
+    echo
+  fi
   if [ -f "$OUT/peers/summary.md" ]; then echo "### All peers (closed and open loop)"; echo; cat "$OUT/peers/summary.md"; fi
   echo
-  echo "Plot: Benchmarks/server_vs_peers_latency_vs_qps.svg (.png). Logs: $WORK/*.log"
+  echo "Plot: $PLOT.svg (.png). Logs: $WORK/*.log"
 } >"$SUMMARY"
 cat "$SUMMARY"
 log "done in $(( ($(date +%s) - started) / 60 )) min: $SUMMARY"
