@@ -78,7 +78,8 @@ public struct RedisVectorBench {
         let docs = info?["num_docs"]?.integerValue ?? 0
         log("\(o.indexName): \(docs) documents")
         build["docs"] = docs
-        let hnsw = (info?["attributes"].map { "\($0)".contains("HNSW") } ?? false) || o.indexName.lowercased().contains("hnsw")
+        // FT.INFO lists each field's attributes, among them the vector algorithm.
+        let hnsw = info?["attributes"].map { Self.contains($0, text: "HNSW") } ?? (o.algorithm == "HNSW")
         var ef: Int?
         var recall: Double?
         var tried: [[String: Any]] = []
@@ -108,6 +109,12 @@ public struct RedisVectorBench {
             return list
         }
         try o.plan.run(workload: workload, connect: connect, into: &report, log: log)
+    }
+
+    /// Whether `value` holds a string equal to `text` (case-insensitive) anywhere in its nesting.
+    static func contains(_ value: RESPValue, text: String) -> Bool {
+        if case .array(let items?) = value { return items.contains { contains($0, text: text) } }
+        return value.text?.caseInsensitiveCompare(text) == .orderedSame
     }
 
     /// Every query once, sequentially; recall@k against the ground truth.

@@ -107,5 +107,10 @@ import Testing
         #expect(throws: BenchError.self) { try RedisVectorBench.resultIDs(.error("ERR Syntax error")) }
         #expect(throws: BenchError.self) { try RedisVectorBench.resultIDs(.array([.integer(1), .bulkString(Array("x:1".utf8))])) }
         #expect(throws: BenchError.self) { try RedisVectorBench.resultIDs(.simpleString("OK")) }
+        // FT.INFO attributes of a vector field: the algorithm is a nested string.
+        let attributes = RESPValue.array([.array([.simpleString("identifier"), .bulkString(Array("v".utf8)),
+                                                  .simpleString("algorithm"), .bulkString(Array("HNSW".utf8))])])
+        #expect(RedisVectorBench.contains(attributes, text: "hnsw"))
+        #expect(!RedisVectorBench.contains(attributes, text: "FLAT"))
     }
 }
