@@ -77,17 +77,17 @@ public struct FrameDecoder: Sendable {
     /// Lends the complete frame at the front (header and body bytes, straight from the receive
     /// buffer, no copy) to `body`. Precondition: `nextCompleteHeader()` just returned a header.
     public func withFrontFrame<R>(_ body: (FrameHeader, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let header = try! FrameHeader.parse(buffer[readIndex..<(readIndex + FrameHeader.size)])
-        let start = readIndex + FrameHeader.size
-        return try buffer.withUnsafeBytes { raw in
-            try body(header, UnsafeRawBufferPointer(rebasing: raw[start..<(start + Int(header.bodyLength))]))
+        try buffer.withUnsafeBytes { raw in
+            let frame = UnsafeRawBufferPointer(rebasing: raw[readIndex...])
+            let header = try! FrameHeader.parse(raw: frame)
+            return try body(header, UnsafeRawBufferPointer(rebasing: frame[FrameHeader.size..<(FrameHeader.size + Int(header.bodyLength))]))
         }
     }
 
     /// Drops the complete frame at the front. Precondition: `nextCompleteHeader()` returned a header.
     public mutating func skipFrame() {
-        let header = try! FrameHeader.parse(buffer[readIndex..<(readIndex + FrameHeader.size)])
-        consume(FrameHeader.size + Int(header.bodyLength))
+        let bodyLength = buffer.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: readIndex + 16, as: UInt32.self)) }
+        consume(FrameHeader.size + Int(bodyLength))
     }
 
     private mutating func decodeOne() throws(WireProtocolError) -> Frame? {
@@ -110,7 +110,12 @@ public struct FrameDecoder: Sendable {
                                     "protocol version \(buffer[readIndex + 4]) not supported (speaks \(acceptedVersions.lowerBound)...\(acceptedVersions.upperBound))")
         }
         guard available >= FrameHeader.size else { return nil }
-        let header = try FrameHeader.parse(buffer[readIndex..<(readIndex + FrameHeader.size)])
+        let start = readIndex
+        let header = try buffer.withUnsafeBytes { raw in
+            Result { () throws(WireProtocolError) in
+                try FrameHeader.parse(raw: UnsafeRawBufferPointer(rebasing: raw[start..<(start + FrameHeader.size)]))
+            }
+        }.get()
         let bodyLength = Int(header.bodyLength)
         guard bodyLength <= maximumBodyLength else {
             throw WireProtocolError(.frameTooLarge, "body of \(bodyLength) bytes exceeds the limit of \(maximumBodyLength)")

@@ -18,7 +18,7 @@ public struct TopKReplyEncoder {
     public init(buffer: UnsafeMutableRawBufferPointer, requestID: UInt64, queryCount: Int) {
         self.buffer = buffer
         offset = 0
-        for byte in FrameHeader.magic { put(byte) }
+        put(UInt32(0x5247_324D))  // "M2GR"
         put(FrameHeader.currentVersion)
         put(MessageType.topK.reply.rawValue)
         put(UInt16(0))

@@ -24,45 +24,54 @@ public struct TopKRequestView {
 
     /// Parses `body`; throws `malformedBody` where `TopKRequest(from:)` would.
     public init(body: UnsafeRawBufferPointer) throws(WireProtocolError) {
+        var cursor = Cursor(body: body)
+        let nameLength = Int(UInt16(littleEndian: try cursor.take(2, "UInt16").loadUnaligned(as: UInt16.self)))
+        viewName = try cursor.take(nameLength, "string")
+        k = try cursor.u32()
+        let kind = try cursor.take(1, "u8")[0]
+        count = Int(try cursor.u32())
+        switch kind {
+        case TopKQueries.idsKind:
+            byID = true
+            dimension = 0
+            payload = try cursor.array(count, 8, "i64 array")
+        case TopKQueries.vectorsKind:
+            byID = false
+            dimension = Int(try cursor.u32())
+            guard dimension > 0 else { throw WireProtocolError(.malformedBody, "vector dimension is 0") }
+            let (total, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw WireProtocolError(.malformedBody, "vector count overflows") }
+            payload = try cursor.array(total, 4, "f32 array")
+        default:
+            throw WireProtocolError(.malformedBody, "unknown query kind \(kind)")
+        }
+        exclude = try cursor.array(Int(try cursor.u32()), 8, "i64 array")
+        guard cursor.offset == body.count else {
+            throw WireProtocolError(.malformedBody, "\(body.count - cursor.offset) unexpected trailing bytes in \(MessageType.topK.name)")
+        }
+    }
+
+    /// Reads forward through a body; every length is checked against what remains.
+    private struct Cursor {
+        let body: UnsafeRawBufferPointer
         var offset = 0
-        func take(_ n: Int, _ what: String) throws(WireProtocolError) -> UnsafeRawBufferPointer {
+
+        mutating func take(_ n: Int, _ what: StaticString) throws(WireProtocolError) -> UnsafeRawBufferPointer {
             guard n >= 0, n <= body.count - offset else {
                 throw WireProtocolError(.malformedBody, "truncated \(what): needs \(n) bytes, \(body.count - offset) left")
             }
             defer { offset += n }
             return UnsafeRawBufferPointer(rebasing: body[offset..<(offset + n)])
         }
-        func u32(_ what: String) throws(WireProtocolError) -> UInt32 {
-            UInt32(littleEndian: try take(4, what).loadUnaligned(as: UInt32.self))
+
+        mutating func u32() throws(WireProtocolError) -> UInt32 {
+            UInt32(littleEndian: try take(4, "UInt32").loadUnaligned(as: UInt32.self))
         }
-        func array(_ count: Int, _ size: Int, _ what: String) throws(WireProtocolError) -> UnsafeRawBufferPointer {
+
+        mutating func array(_ count: Int, _ size: Int, _ what: StaticString) throws(WireProtocolError) -> UnsafeRawBufferPointer {
             let (total, overflow) = count.multipliedReportingOverflow(by: size)
             guard !overflow else { throw WireProtocolError(.malformedBody, "truncated \(what)") }
             return try take(total, what)
-        }
-        let nameLength = Int(UInt16(littleEndian: try take(2, "UInt16").loadUnaligned(as: UInt16.self)))
-        viewName = try take(nameLength, "string")
-        k = try u32("UInt32")
-        let kind = try take(1, "u8")[0]
-        count = Int(try u32("UInt32"))
-        switch kind {
-        case TopKQueries.idsKind:
-            byID = true
-            dimension = 0
-            payload = try array(count, 8, "i64 array")
-        case TopKQueries.vectorsKind:
-            byID = false
-            dimension = Int(try u32("UInt32"))
-            guard dimension > 0 else { throw WireProtocolError(.malformedBody, "vector dimension is 0") }
-            let (total, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow else { throw WireProtocolError(.malformedBody, "vector count overflows") }
-            payload = try array(total, 4, "f32 array")
-        default:
-            throw WireProtocolError(.malformedBody, "unknown query kind \(kind)")
-        }
-        exclude = try array(Int(try u32("UInt32")), 8, "i64 array")
-        guard offset == body.count else {
-            throw WireProtocolError(.malformedBody, "\(body.count - offset) unexpected trailing bytes in \(MessageType.topK.name)")
         }
     }
 

@@ -127,7 +127,7 @@ import WireProtocol
 
     /// The whole inline path of one TOPK — decode from the receive buffer, gather, search, encode
     /// the reply, record stats — makes no heap allocation beyond Faiss' own for the same search.
-    @Test(.disabled("work in progress: debug-build allocations")) func steadyStateTopKAllocatesNothingBeyondFaiss() throws {
+    @Test func steadyStateTopKAllocatesNothingBeyondFaiss() throws {
         let snapshot = try Self.hnswSnapshot()
         let view = try #require(snapshot.view(named: "item"))
         let query = (0..<16).map { Float($0) / 16 - 0.5 }
@@ -138,20 +138,14 @@ import WireProtocol
         var stats = ServerStats()
         var replyBytes = 0
         let rounds = 200
-        var stages = [Int](repeating: 0, count: 5)
         func oneRequest() {
-            m2grl_malloc_counter_start()
             frame.withUnsafeBytes { decoder.feed($0) }
             guard let header = try? decoder.nextCompleteHeader() else { return }
-            stages[0] += m2grl_malloc_counter_stop(); m2grl_malloc_counter_start()
             let ok = decoder.withFrontFrame { header, body in
                 inline.accept(header, body: body, snapshot: snapshot, connection: connection, receivedAt: 1)
             }
-            stages[1] += m2grl_malloc_counter_stop(); m2grl_malloc_counter_start()
             decoder.skipFrame()
             stats.countRequest(header.type)
-            stages[2] += m2grl_malloc_counter_stop(); m2grl_malloc_counter_start()
-            defer { stages[3] += m2grl_malloc_counter_stop() }
             if ok {
                 inline.run(first: inline.pending.count, now: { 2 }) { answer in
                     replyBytes += answer.frame.count
@@ -175,13 +169,12 @@ import WireProtocol
         }
         let faiss = m2grl_malloc_counter_stop()
         replyBytes = 0
-        for i in stages.indices { stages[i] = 0 }
         m2grl_malloc_counter_start()
         for _ in 0..<rounds { oneRequest() }
-        let full = m2grl_malloc_counter_stop() + stages.reduce(0, +)
-        print("STAGES", stages)
+        let full = m2grl_malloc_counter_stop()
         #expect(replyBytes == rounds * TopKReplyEncoder.capacity(queryCount: 1, k: 10))
-        #expect(full - faiss <= 0, "inline TOPK allocated \(full) times in \(rounds) requests; Faiss alone \(faiss)")
+        // (To find an allocation that creeps in: `m2grl_malloc_counter_trace(20)` before the loop.)
+        #expect(full <= faiss, "inline TOPK allocated \(full) times in \(rounds) requests; Faiss alone \(faiss)")
         // The counter itself works: an array allocation is seen.
         m2grl_malloc_counter_start()
         let probe = [Int](repeating: 1, count: Int.random(in: 100...200))

@@ -6,4 +6,6 @@
    sees the allocations of Swift, libstdc++ and Faiss made through the PLT. */
 void m2grl_malloc_counter_start(void);
 long m2grl_malloc_counter_stop(void);
+/* Debug aid: prints (to stderr) the call stacks of the next n counted allocations. */
+void m2grl_malloc_counter_trace(int n);
 #endif
