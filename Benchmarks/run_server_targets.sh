@@ -18,7 +18,7 @@
 set -u
 cd "$(dirname "$0")/.."
 DATA="${DATA:-/tmp/m2grl-peers/data/n100000-d64-q2000}"
-WORK="${WORK:-/tmp/m2grl-server-bench}"
+WORK="$(realpath -m "${WORK:-/tmp/m2grl-server-bench}")"
 ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-3}" INDEXES="${INDEXES:-IVF1024 HNSW32}"
 mkdir -p "$WORK"
 if [[ -z "${NEW:-}" ]]; then
@@ -43,7 +43,8 @@ for name in $INDEXES; do
   declare -A port=()
   for l in $labels; do
     log="$WORK/targets-serve-$name-$l.log"
-    env ${envs[$l]} "${bin[$l]}" serve --snapshot "$root" --port 0 --log-level info 2> "$log" & pids+=($!)
+    # Started in $WORK, so each binary runs on its built-in defaults (not this tree's Config/server.toml).
+    (cd "$WORK" && exec env ${envs[$l]} "${bin[$l]}" serve --snapshot "$root" --port 0 --log-level info 2> "$log") & pids+=($!)
     for _ in $(seq 300); do
       port[$l]="$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$log" | head -1)"
       [[ -n "${port[$l]}" ]] && break; sleep 0.1
@@ -64,7 +65,7 @@ for name in $INDEXES; do
       echo "$line" | tee -a "$rows" >&2
     done
   done
-  for l in $labels; do kill "${pids[@]}" 2>/dev/null; done
+  kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
   pids=()
   sleep 1
 done
