@@ -54,14 +54,20 @@ for name in $INDEXES; do
   for r in $(seq "$ROUNDS"); do
     for l in $labels; do
       out=$("$NEW" bench run --port "${port[$l]}" --queries "$DATA/queries.f32" --ground-truth "$DATA/groundtruth.tsv" \
-            --snapshot "$root" --index "$name" --connections 8 --duration "$DURATION" --open-fraction 0.7 2>&1)
+            --snapshot "$root" --index "$name" --connections 8 --duration "$DURATION" --open-fraction 0.7 \
+            --json "$WORK/targets-$name-$l-r$r.json" 2>&1)
+      echo "$out" > "$WORK/targets-$name-$l-r$r.txt"
+      # The client's own send lag (p99) in the open-loop run: how late its sender threads woke.
+      lag=$(python3 -c 'import json,sys; print(next((r["send_lag_us"]["p99"] for r in json.load(open(sys.argv[1]))["runs"] if r["mode"] == "open"), "nan"))' \
+            "$WORK/targets-$name-$l-r$r.json" 2>/dev/null || echo nan)
       line=$(echo "$out" | awk -v n="$name" -v l="$l" -v r="$r" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
         /server recall@10/ { recall = $4 }
         /in-process Faiss/ { for (i = 1; i <= NF; i++) if ($i == "p50") floor = $(i + 1) }
         /^closed 1×1/ { section = "c1" } /^closed 8×1/ { section = "c8"; qps = $3 } /^open / { section = "open"; rate = $3 }
         /^  vector p50/ { if (section == "c1") p1 = $3; if (section == "open") op99 = $7 }
-        END { printf "%s %s r%s load=%s recall=%s floor=%s p50_1x1=%s excess=%.1f qps_8x1=%s open_rate=%s open_p99=%s\n",
+        END { printf "%s %s r%s load=%s recall=%s floor=%s p50_1x1=%s excess=%.1f qps_8x1=%s open_rate=%s open_p99=%s",
                      n, l, r, load, recall, floor, p1, p1 - floor, qps, rate, op99 }')
+      line="$line send_lag_p99=$lag"
       echo "$line" | tee -a "$rows" >&2
     done
   done
@@ -72,7 +78,7 @@ done
 
 echo
 echo "Medians over $ROUNDS rounds (targets: excess ≤ 25 µs; 8×1 ≥ 11,550 QPS; open-loop p99 at 70 % < 2,000 µs; recall ≥ 0.95)"
-printf "%-8s %-5s %7s %10s %10s %9s %9s %10s %11s  %s\n" index bin recall "floor µs" "1×1 µs" "excess" "8×1 QPS" "open /s" "p99@70% µs" verdict
+printf "%-8s %-5s %7s %10s %10s %9s %9s %10s %11s %11s  %s\n" index bin recall "floor µs" "1×1 µs" "excess" "8×1 QPS" "open /s" "p99@70% µs" "lag p99 µs" verdict
 awk '
   function med(key,   n, i, j, t, a) {
     n = split(vals[key], a, " ")
@@ -85,9 +91,10 @@ awk '
     for (o = 1; o <= m; o++) {
       k = order[o]; split(k, nl, " ")
       rec = med(k "|recall"); fl = med(k "|floor"); p1 = med(k "|p50_1x1"); ex = med(k "|excess")
-      q = med(k "|qps_8x1"); rt = med(k "|open_rate"); p99 = med(k "|open_p99")
+      q = med(k "|qps_8x1"); rt = med(k "|open_rate"); p99 = med(k "|open_p99"); lag = med(k "|send_lag_p99")
       v = (ex <= 25 ? "a:met " : "a:MISS ") (q >= 11550 ? "c:met " : "c:MISS ") (p99 < 2000 ? "b:met" : "b:MISS") (rec >= 0.95 ? "" : " recall<0.95")
-      printf "%-8s %-5s %7.4f %10.1f %10.1f %9.1f %9d %10d %11.1f  %s\n", nl[1], nl[2], rec, fl, p1, ex, q, rt, p99, v
+      printf "%-8s %-5s %7.4f %10.1f %10.1f %9.1f %9d %10d %11.1f %11.1f  %s\n", nl[1], nl[2], rec, fl, p1, ex, q, rt, p99, lag, v
     }
   }' "$rows"
-echo "(per-round rows: $rows; load = 1-minute load average before the run)"
+echo "(per-round rows: $rows, raw outputs and JSON next to it; load = 1-minute load average before the run;"
+echo " lag p99 = the load generator's own open-loop send lag: when it is of the order of p99@70%, the tail is the machine's, not the server's)"
