@@ -6,8 +6,9 @@ import WireProtocol
 /// views; few queries; no exclude list, no names) are parsed straight from the receive buffer,
 /// gathered during one loop iteration, searched at the end of it (consecutive requests that share
 /// a snapshot, view, k and query kind in one Faiss call) and answered from reused buffers. This
-/// skips both thread hand-offs of the worker path, and after warm-up a request allocates nothing
-/// in this code (Faiss' own allocations aside; see `InlineSearchTests`).
+/// skips both thread hand-offs of the worker path, and after warm-up a request by vectors allocates
+/// nothing in this code (Faiss' own allocations aside; see `InlineSearchTests`). Requests by item id
+/// allocate one array per query (`VectorIndex.reconstruct`).
 ///
 /// Confined to the loop thread (or one test thread).
 final class InlineSearch {
@@ -50,6 +51,9 @@ final class InlineSearch {
     private var reply: UnsafeMutableRawBufferPointer
     /// Estimated cost of one inline query in nanoseconds (moving average of measured searches).
     private(set) var nanosecondsPerQuery: UInt64 = 50_000
+    /// Faiss calls made and requests answered so far (a batch answers several with one call).
+    private(set) var searchCalls = 0
+    private(set) var requestsAnswered = 0
 
     init(maxK: Int, maxQueries: Int, flatMaxItems: Int) {
         self.maxK = maxK
@@ -164,6 +168,8 @@ final class InlineSearch {
             ids.append(contentsOf: repeatElement(-1, count: rows * searchK - ids.count))
         }
         let started = now()
+        searchCalls += 1
+        requestsAnswered += range.count
         do {
             try queries.withUnsafeBufferPointer { (all) throws(VectorIndexError) in
                 let batch = UnsafeBufferPointer(rebasing: all[floats])

@@ -59,7 +59,8 @@ import WireProtocol
             for i in 0..<12 {
                 let count = 1 + i % 3
                 let vectors = (0..<(count * view.dimension)).map { _ in Float.random(in: -1...1, using: &rng) }
-                requests.append((TopKRequest(view: "item", k: UInt32(5 + i % 2 * 5), queries: .vectors(dimension: view.dimension, values: vectors)), []))
+                // k changes every 4 requests: runs of equal k share one Faiss call, a new k starts another.
+                requests.append((TopKRequest(view: "item", k: UInt32(5 + i / 4 % 2 * 5), queries: .vectors(dimension: view.dimension, values: vectors)), []))
             }
             requests.append((TopKRequest(view: "item", k: 7, queries: .ids([3, 42, 100])), [.excludeQueryItems]))
             requests.append((TopKRequest(view: "item", k: 7, queries: .ids([5])), []))
@@ -68,6 +69,8 @@ import WireProtocol
             let (accepted, replies) = Self.runInline(inline, frames, snapshot: snapshot)
             #expect(accepted.allSatisfy { $0 })
             #expect(replies.count == requests.count)
+            // k runs 5,5,5,5 | 10×4 | 5×4 | ids (k 7, exclude flag) | ids (k 7): 5 Faiss calls for 14 requests.
+            #expect(inline.searchCalls == 5 && inline.requestsAnswered == 14)
             for (i, (request, flags)) in requests.enumerated() {
                 let alone = executor.execute(SearchJob(connectionID: 1, requestID: UInt64(i + 1), flags: flags, request: request,
                                                       snapshot: snapshot, receivedAt: 0))
