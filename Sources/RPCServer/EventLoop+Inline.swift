@@ -48,6 +48,7 @@ extension EventLoop {
             connection.inFlight -= 1
             if let error = answer.error { stats.countError(error) }
             stats.queries += UInt64(answer.pending.count)
+            stats.topKInline += 1
             send(raw: answer.frame, to: connection)
             stats.recordLatency(.topK, nanoseconds: monotonicNanoseconds() &- answer.pending.receivedAt)
             finishIfDone(connection)

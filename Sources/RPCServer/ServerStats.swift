@@ -11,6 +11,8 @@ struct ServerStats {
     var connectionsRejected: UInt64 = 0
     var connectionsOpen: UInt64 = 0
     var queries: UInt64 = 0
+    /// TOPK requests answered on the I/O loop (run-to-completion) rather than by a worker.
+    var topKInline: UInt64 = 0
     var reloadsOK: UInt64 = 0
     var reloadsFailed: UInt64 = 0
     var bytesRead: UInt64 = 0
@@ -40,7 +42,7 @@ struct ServerStats {
         for code in ErrorCode.allVersion1 { counters.append(("errors.\(code.name)", errors[code] ?? 0)) }
         counters += [
             ("connections.open", connectionsOpen), ("connections.accepted", connectionsAccepted),
-            ("connections.rejected", connectionsRejected), ("queries.total", queries),
+            ("connections.rejected", connectionsRejected), ("queries.total", queries), ("topk.inline", topKInline),
             ("reloads.ok", reloadsOK), ("reloads.failed", reloadsFailed),
             ("bytes.read", bytesRead), ("bytes.written", bytesWritten),
         ]

@@ -207,5 +207,33 @@ import WireProtocol
         // Counted by the inline path too.
         #expect(try a.stats().counter("queries.total") == UInt64(queryCount + 3))
         #expect(try a.stats().counter("requests.topk") == 31)
+        #expect(try a.stats().counter("topk.inline") == 31)
+        #expect(try b.stats().counter("topk.inline") == 0)
+    }
+
+    /// A pipelined burst on one connection with a tiny budget: one request per loop iteration runs
+    /// inline, the rest overflow to the workers; every reply is still the right one for its id.
+    @Test func overflowToWorkersAnswersEveryPipelinedRequest() throws {
+        let snapshot = try Self.hnswSnapshot()
+        let busy = try Fixture.server(Fixture.configuration { $0.inlineBudgetMicroseconds = 1 }, snapshot: snapshot)
+        let reference = try Fixture.server(Fixture.configuration { $0.inlineBudgetMicroseconds = 0 }, snapshot: snapshot)
+        defer {
+            for server in [busy, reference] { server.stop(); server.wait() }
+        }
+        var rng = FixtureRNG(state: 8)
+        let vectorRequests = (0..<120).map { i in
+            TopKRequest(view: "item", k: 10, queries: .vectors(dimension: 16, values: (0..<(16 * (1 + i % 3))).map { _ in Float.random(in: -1...1, using: &rng) }))
+        }
+        let idRequests = (1...40).map { TopKRequest(view: "item", k: 6, queries: .ids([Int64($0), Int64($0 + 500)])) }
+        let a = try RPCClient(.init(port: busy.port)), b = try RPCClient(.init(port: reference.port))
+        for (requests, flags) in [(vectorRequests, FrameFlags()), (idRequests, FrameFlags.excludeQueryItems)] {
+            let got = try a.topK(pipelined: requests, flags: flags).map { try $0.get() }
+            let want = try b.topK(pipelined: requests, flags: flags).map { try $0.get() }
+            #expect(got == want)
+        }
+        let stats = try a.stats()
+        #expect(stats.counter("queries.total") == UInt64(vectorRequests.reduce(0) { $0 + $1.queries.count } + 80))
+        // Both paths served part of the burst.
+        #expect(stats.counter("topk.inline") >= 1 && stats.counter("topk.inline") < 160)
     }
 }
