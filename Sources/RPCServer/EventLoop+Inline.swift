@@ -53,5 +53,6 @@ extension EventLoop {
             stats.recordLatency(.topK, nanoseconds: monotonicNanoseconds() &- answer.pending.receivedAt)
             finishIfDone(connection)
         }
+        startSpinningForNextRequest()
     }
 }

@@ -47,6 +47,8 @@ final class EventLoop: @unchecked Sendable {
     /// Monotonic time until which the loop polls instead of sleeping (extended by each hand-off).
     var spinUntil: UInt64 = 0
     var spinning = false
+    /// Until when the loop polls even with no TOPK out (after inline replies; `inline_spin_us`).
+    var idleSpinUntil: UInt64 = 0
     var signalHandles: [UnsafeMutablePointer<uv_signal_t>] = []
     /// Runs the TOPK requests gathered for the inline path at the end of each loop iteration.
     let inlineCheck = UnsafeMutablePointer<uv_check_t>.allocate(capacity: 1)

@@ -186,7 +186,8 @@ import WireProtocol
 
     @Test func serverAnswersTheSameWithAndWithoutInline() throws {
         let snapshot = try Self.hnswSnapshot()
-        let inlineServer = try Fixture.server(Fixture.configuration(), snapshot: snapshot)
+        // With the post-reply polling on, which must not keep the loop from stopping.
+        let inlineServer = try Fixture.server(Fixture.configuration { $0.inlineSpinMicroseconds = 500 }, snapshot: snapshot)
         let workerServer = try Fixture.server(Fixture.configuration { $0.inlineBudgetMicroseconds = 0 }, snapshot: snapshot)
         defer {
             for server in [inlineServer, workerServer] { server.stop(); server.wait() }
