@@ -52,7 +52,7 @@ echo "events: $EVENTS, binary: $BIN${BASE:+, base: $BASE}, pinned: ${PIN[*]:-no}
 if [[ ! -s "$LOG" ]]; then
   "${PIN[@]}" "$BIN" synth --events "$EVENTS" --days 7 ${SYNTH_ARGS:-} --out "$LOG" --quiet
 fi
-echo "log: $(du -h "$LOG" | cut -f1) ($LOG)"
+echo "log: $(du -hL "$LOG" | cut -f1) ($LOG)"
 : >"$WORK/rounds"
 for ((r = 1; r <= ROUNDS; r++)); do
   [[ -n "${BASE:-}" ]] && run base "$BASE" --split test
