@@ -11,7 +11,8 @@ weighting). Both search the same shared skip-gram knobs; `m2grl` also searches t
 alignment / weighting knobs. Stages (each resumable: finished (config, seed) rows are skipped):
 
   random   N configurations drawn uniformly from the method's grid (fixed RNG seed per method)
-  sweep    one-at-a-time: every other value of every knob around the method's current best
+  sweep    one-at-a-time: every other value of every knob (or of --keys) around the method's
+           current best (rerun it to sweep around the new best)
   cross    (m2grl only) single-view's best shared knobs with M2GRL's knobs swept one at a time
   confirm  the top T configurations of a method rerun on further seeds; the final pick is the best
            mean over all its seeds
@@ -48,6 +49,13 @@ SHARED = {
     "skipgram.sample": ["0", "0.01", "0.001", "0.0001"],
     "model.dimension": ["32", "64", "128"],
 }
+# Values appended after the random stages (whose draws stay reproducible from the grids above):
+# the random search put its best single-view configurations at the edge of the grid (2 negatives,
+# d = 32, 20 epochs), so the one-at-a-time stages also try one step beyond it.
+# Likewise the cross stage ranked M2GRL best at the weakest alignment it tried (scale 0.1), so the
+# sweeps also try 0.03.
+EXTRA = {"skipgram.negatives": ["1"], "model.dimension": ["16"], "training.epochs": ["40"],
+         "alignment.learning_rate_scale": ["0.03"], "alignment.item_scale": ["0.03"]}
 # M2GRL-only knobs (adaptive weighting).
 M2GRL = {
     "skipgram.views": ["[]", "[item,category]", "[item,director]"],
@@ -73,8 +81,13 @@ FIXED_METHOD = {"single": {"skipgram.views": "[item]", "weighting.mode": "adapti
 HEADER = ["method", "stage", "config", "seed", "selected_epochs", "valid_recall50", "valid_hitrate50", "seconds"]
 
 
-def space(method):
-    return dict(SHARED) if method == "single" else {**SHARED, **M2GRL}
+def space(method, extra=False):
+    sp = dict(SHARED) if method == "single" else {**SHARED, **M2GRL}
+    if extra:
+        for k, v in EXTRA.items():
+            if k in sp:
+                sp[k] = sp[k] + v
+    return sp
 
 
 def base(method):
@@ -177,6 +190,7 @@ def main():
     ap.add_argument("--method", choices=["single", "m2grl"])
     ap.add_argument("--n", type=int, default=40, help="random: configurations to draw")
     ap.add_argument("--top", type=int, default=5, help="confirm: configurations to rerun")
+    ap.add_argument("--keys", default="", help="sweep/cross: only these comma-separated knobs (default: all)")
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--jobs", type=int, default=2, help="runs at once (1 thread each)")
     ap.add_argument("--tsv", default=os.path.join(ROOT, "runs", "tune", "valid.tsv"))
@@ -200,15 +214,17 @@ def main():
                 print("  selected (best mean among the configurations with the most seeds):")
                 print("   ", " ".join(f"--set {k}={v}" for k, v in sorted(parse_key(full[0][2]).items())))
         return
-    method, sp = args.method, space(args.method)
+    method, sp = args.method, space(args.method, extra=args.stage != "random")
     if args.stage == "random":
+        sp = space(method)
         rng = random.Random(f"tune-{method}")
         configs = [base(method)] + [{k: rng.choice(v) for k, v in sp.items()} for _ in range(args.n)]
         execute(args, method, "random", configs, seeds)
     elif args.stage == "sweep":
         rk = ranking(load(args.tsv), method, min_seeds=len(seeds))
         center = parse_key(rk[0][2])
-        execute(args, method, "sweep", sweep_configs(center, sp, list(sp)), seeds)
+        keys = args.keys.split(",") if args.keys else list(sp)
+        execute(args, method, "sweep", sweep_configs(center, sp, keys), seeds)
     elif args.stage == "cross":
         assert method == "m2grl", "cross is for m2grl"
         rk = ranking(load(args.tsv), "single", min_seeds=len(seeds))
