@@ -118,8 +118,11 @@ let package = Package(
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(
             name: "RPCServerTests",
-            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity"]
+            dependencies: ["RPCServer", "RPCClient", "WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "M2GRLDiversity",
+                           "CMallocCounter"]
         ),
+        // Test support: a per-thread allocation counter (interposes malloc in the test executable).
+        .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "M2GRLBenchTests", dependencies: ["M2GRLBench", "WireProtocol"]),
         .testTarget(name: "M2GRLTrainerTests", dependencies: ["M2GRLTrainer", "M2GRLData", "M2GRLCore"]),
         .testTarget(

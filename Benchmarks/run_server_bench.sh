@@ -34,13 +34,19 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
+rm -f "$WORK/echo.port"  # a port file left by an earlier run must not be read as this one's
 "$ECHO" 0 > "$WORK/echo.port" & pids+=($!)
-for _ in $(seq 50); do [[ -s "$WORK/echo.port" ]] && break; sleep 0.1; done
-ECHO_PORT="$(cat "$WORK/echo.port")"
+ECHO_PORT=""
+for _ in $(seq 100); do
+  ECHO_PORT="$(grep -o '^[0-9][0-9]*' "$WORK/echo.port" 2>/dev/null | head -1 || true)"
+  [[ -n "$ECHO_PORT" ]] && break; sleep 0.1
+done
+[[ -n "$ECHO_PORT" ]] || { echo "echo server did not report its port" >&2; exit 1; }
 
 for factory in $INDEXES; do
   name="${factory%%,*}"
-  root="$WORK/snap-$name-$(basename "$DATA")"
+  # The tuning knobs are part of the name: a snapshot built with other parameters is not reused.
+  root="$WORK/snap-$name-$(basename "$DATA")${EF_SEARCH:+-ef$EF_SEARCH}${EF_CONSTRUCTION:+-efc$EF_CONSTRUCTION}${NPROBE:+-np$NPROBE}"
   if [[ ! -e "$root/current" ]]; then
     echo "== snapshot $factory from $DATA/base.f32" >&2
     "$M2GRL" bench snapshot --vectors "$DATA/base.f32" --snapshots "$root" --factory "$factory" \

@@ -38,14 +38,28 @@ def load(folder):
     return docs
 
 
+def client_tag(doc):
+    """Which load generator measured a document: Swift (m2grl bench), Python, or in-process."""
+    client = doc.get("client", "")
+    if "Swift" in client:
+        return "Swift client"
+    return "in-process" if doc["system"] == "faiss-cpu" else "Python client"
+
+
 def series(doc):
-    """Yields (label, rows) per index of one system."""
+    """Yields (index, label, rows) per index of one system."""
     order = []
     for r in doc["runs"]:
         if r["index"] not in order:
             order.append(r["index"])
     for index in order:
-        yield f"{doc['system']} {index}", [r for r in doc["runs"] if r["index"] == index]
+        yield index, f"{system_name(doc)} {index}", [r for r in doc["runs"] if r["index"] == index]
+
+
+def system_name(doc):
+    """The system with its client, e.g. `redis-stack [Python client]`."""
+    tag = client_tag(doc)
+    return doc["system"] if tag.lower() in doc["system"].lower() else f"{doc['system']} [{tag}]"
 
 
 def plot(docs, out):
@@ -57,7 +71,7 @@ def plot(docs, out):
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     i = 0
     for doc in docs:
-        for label, rows in series(doc):
+        for _, label, rows in series(doc):
             c = colours[i % len(colours)]
             i += 1
             openr = sorted((r for r in rows if r["mode"] == "open" and r.get("latency_us")), key=lambda r: r["target_qps"])
@@ -81,8 +95,8 @@ def plot(docs, out):
     m = docs[0]["machine"]
     loads = ", ".join(f"{doc['system']} {doc['machine']['loadavg'][0]:.1f}" for doc in docs)
     ax.set_title(f"Peers, {d['n']:,} × {d['d']} float32, IP, k = {docs[0]['k']}, {m['nproc']} cores "
-                 f"({m['cpu_model']}), Python clients\nmarkers: closed loop, ● 1 client  ■ N clients "
-                 f"(filled p50, hollow p99); 1-min load at start: {loads}", fontsize=9)
+                 f"({m['cpu_model']}), client per series in [ ]\nmarkers: closed loop, ● 1 client  ■ N clients "
+                 f"(filled p50, hollow p99)\n1-min load at start: {loads}", fontsize=8)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
@@ -101,7 +115,7 @@ def markdown(docs):
           "| N clients: QPS | N clients: p50 / p99 µs | batch QPS |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for doc in docs:
-        for index, rows in ((i, r) for i, r in ((lbl.split(" ", 1)[1], rs) for lbl, rs in series(doc))):
+        for index, label, rows in series(doc):
             one = next((r for r in rows if r["mode"] == "closed" and r["clients"] == 1), None)
             many = next((r for r in rows if r["mode"] == "closed" and r["clients"] > 1), None)
             batch = next((r for r in rows if r["mode"] == "batch"), None)
@@ -110,7 +124,7 @@ def markdown(docs):
             params = ", ".join(f"{k}={v}" for k, v in rows[0].get("params", {}).items()) or "—"
             l1 = (one or {}).get("latency_us", {})
             ln = (many or {}).get("latency_us", {})
-            print(f"| {doc['system']} | {index} | {params} | {rows[0]['recall_at_k']:.3f} | {fmt(build, 1)} | "
+            print(f"| {system_name(doc)} | {index} | {params} | {rows[0]['recall_at_k']:.3f} | {fmt(build, 1)} | "
                   f"{' / '.join(fmt(l1.get(p)) for p in ('p50', 'p90', 'p99', 'p999'))} | {fmt((one or {}).get('qps'))} | "
                   f"{fmt((many or {}).get('qps'))} ({(many or {}).get('clients', '—')} {(many or {}).get('concurrency', '')}) | "
                   f"{fmt(ln.get('p50'))} / {fmt(ln.get('p99'))} | {fmt((batch or {}).get('qps'))} |")
@@ -122,7 +136,7 @@ def markdown(docs):
             if r["mode"] != "open":
                 continue
             lat, lag = r.get("latency_us") or {}, r.get("send_lag_us") or {}
-            print(f"| {doc['system']} | {r['index']} | {fmt(r['target_qps'])} | {fmt(r['qps'])} | {fmt(lat.get('p50'))} | "
+            print(f"| {system_name(doc)} | {r['index']} | {fmt(r['target_qps'])} | {fmt(r['qps'])} | {fmt(lat.get('p50'))} | "
                   f"{fmt(lat.get('p90'))} | {fmt(lat.get('p99'))} | {fmt(lag.get('p50'))} / {fmt(lag.get('p99'))} | "
                   f"{fmt(r.get('loadavg_1m'), 1)} |")
 

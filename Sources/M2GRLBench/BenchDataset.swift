@@ -50,6 +50,12 @@ public struct BenchDataset: Sendable {
         return rows
     }
 
+    /// The first `n` queries (and their truth rows), e.g. to keep an exact 1M scan short.
+    public func prefix(_ n: Int) -> BenchDataset {
+        guard n < count else { return self }
+        return BenchDataset(queries: Array(queries.prefix(n * dimension)), dimension: dimension, truth: truth.map { Array($0.prefix(n)) })
+    }
+
     /// Mean recall@k of `found` (external ids per query) against the truth's first k.
     public func recall(_ found: [[String]], k: Int) -> Double? {
         guard let truth, !found.isEmpty else { return nil }

@@ -9,6 +9,8 @@ public struct BenchReport {
     public var label = "m2grl serve (libuv RPC) via the Swift bench client"
     public var index = "item"
     public var params: [String: Any] = [:]
+    /// Build facts of the index (build_seconds, docs, tuning), merged into `indexes[index]`.
+    public var indexInfo: [String: Any] = [:]
     public var k = 10
     public var command = ""
     public var client = "Swift m2grl bench: one blocking TCP connection per thread, 127.0.0.1"
@@ -55,7 +57,7 @@ public struct BenchReport {
         var object: [String: Any] = [
             "schema": "m2grl-peers-bench/1", "system": system, "label": label, "versions": versions, "client": client,
             "command": command, "started_at": ISO8601DateFormatter().string(from: startedAt), "machine": machineAtStart,
-            "machine_end": Self.machine(), "dataset": dataset, "k": k, "indexes": [index: params], "runs": runs,
+            "machine_end": Self.machine(), "dataset": dataset, "k": k, "indexes": [index: params.merging(indexInfo) { a, _ in a }], "runs": runs,
         ]
         if let floor {
             var f: [String: Any] = ["what": "same queries, same snapshot index, in-process VectorIndex.search, 1 OpenMP thread, one query per call",

@@ -56,21 +56,9 @@ public struct BenchRunner {
             log(String(format: "in-process Faiss (1 thread, same snapshot): p50 %.1f µs p99 %.1f µs", Double(latency.percentile(0.5)) / 1e3,
                        Double(latency.percentile(0.99)) / 1e3) + (floorRecall.map { String(format: ", recall %.4f", $0) } ?? ""))
         }
-        // Closed loop, one connection, depth 1: the latency comparison with the floor.
-        let single = try LoadDriver.closedLoop(try connect(1), workload: workload, pipeline: 1, seconds: min(o.seconds, 5), maxRequests: o.requests)
-        report.add(mode: "closed", clients: 1, pipeline: 1, result: single)
-        log(Self.describe("closed 1×1", single))
-        let peak = try LoadDriver.closedLoop(try connect(o.connections), workload: workload, pipeline: o.pipeline, seconds: o.seconds,
-                                             maxRequests: o.requests)
-        report.add(mode: "closed", clients: o.connections, pipeline: o.pipeline, result: peak)
-        log(Self.describe("closed \(o.connections)×\(o.pipeline)", peak))
-        let rates = o.openFractions.map { $0 * peak.qps } + o.openRates
-        for rate in rates where rate > 0 {
-            let schedule = try OpenLoopSchedule(rate: rate, senders: o.connections)
-            let result = try LoadDriver.openLoop(try connect(o.connections), workload: workload, schedule: schedule, seconds: o.seconds)
-            report.add(mode: "open", clients: o.connections, pipeline: 0, result: result, target: rate)
-            log(Self.describe(String(format: "open %.0f/s", rate), result))
-        }
+        let plan = LoadPlan(connections: o.connections, pipeline: o.pipeline, seconds: o.seconds, requests: o.requests,
+                            openFractions: o.openFractions, openRates: o.openRates)
+        try plan.run(workload: workload, connect: { (n) throws(BenchError) in try connect(n) }, into: &report, log: log)
         if let echoPort = o.echoPort {
             let ping = try BenchWorkload(mix: [(.ping, 1)], view: o.view, k: o.k, vectors: [], dimension: 0, keys: [], batchSize: 1)
             let server = try LoadDriver.closedLoop(try connect(1), workload: ping, pipeline: 1, seconds: min(o.seconds, 3))
@@ -111,7 +99,12 @@ public struct BenchRunner {
         return connections
     }
 
-    static func describe(_ name: String, _ r: LoadResult) -> String {
+    static func describe(_ name: String, _ r: LoadResult) -> String { LoadPlan.describe(name, r) }
+}
+
+extension LoadPlan {
+    /// One summary line plus one line of percentiles per op.
+    public static func describe(_ name: String, _ r: LoadResult) -> String {
         var lines = [String(format: "%-22@ %9.0f QPS  %d requests  %d errors", name as NSString, r.qps, r.completed, r.errors)]
         for (op, h) in zip(r.ops, r.latency) where h.count > 0 {
             lines.append(String(format: "  %-8@ p50 %8.1f  p90 %8.1f  p99 %8.1f  p999 %9.1f  max %9.1f µs", op.rawValue as NSString,

@@ -95,6 +95,14 @@ public struct BenchWorkload: Sendable {
         self.frames = frames
     }
 
+    /// A one-op workload of ready-made request bytes (e.g. RESP commands for Redis), cycled.
+    public init(op: BenchOp, frames: [[UInt8]]) throws(BenchError) {
+        guard !frames.isEmpty else { throw BenchError(.invalidArgument, "a workload needs at least one request") }
+        pattern = [op]
+        ops = [op]
+        self.frames = [frames]
+    }
+
     /// The op slot (index into `ops`) and frame of global request `g`.
     public func request(_ g: Int) -> (slot: Int, frame: [UInt8]) {
         let op = pattern[g % pattern.count]

@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import WireProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,7 +45,7 @@ public struct LoadResult: Sendable {
 /// (plus one sender thread per connection in open loop).
 public enum LoadDriver {
     /// Closed loop for `seconds` (or until `maxRequests` were sent in all).
-    public static func closedLoop(_ connections: [BenchConnection], workload: BenchWorkload, pipeline: Int,
+    public static func closedLoop(_ connections: [any LoadConnection], workload: BenchWorkload, pipeline: Int,
                                   seconds: Double, maxRequests: Int? = nil) throws(BenchError) -> LoadResult {
         let start = monotonicNanos()
         let deadline = start + UInt64(seconds * 1e9)
@@ -60,26 +59,25 @@ public enum LoadDriver {
             var sent = 0, inFlight = 0
             func sendMore() throws(BenchError) {
                 while inFlight < max(1, pipeline), monotonicNanos() < deadline, sent < (perConnection ?? .max) {
-                    var (slot, frame) = workload.request(sent * connections.count + s)
+                    let (slot, frame) = workload.request(sent * connections.count + s)
                     let id = UInt64(sent + 1)
-                    BenchConnection.setRequestID(id, in: &frame)
                     sentAt[Int(id) & (ringSize - 1)] = monotonicNanos()
                     slotOf[Int(id) & (ringSize - 1)] = slot
-                    try connection.write(frame)
+                    try connection.send(frame, sequence: id)
                     sent += 1
                     inFlight += 1
                 }
             }
             try sendMore()
             while inFlight > 0 {
-                let frame = try connection.nextFrame()
+                let reply = try connection.receiveReply()
                 let now = monotonicNanos()
-                let ring = Int(frame.header.requestID) & (ringSize - 1)
-                guard frame.header.requestID >= 1, frame.header.requestID <= UInt64(sent) else {
-                    throw BenchError(.protocolViolation, "reply to unknown request \(frame.header.requestID)")
+                let ring = Int(reply.sequence) & (ringSize - 1)
+                guard reply.sequence >= 1, reply.sequence <= UInt64(sent) else {
+                    throw BenchError(.protocolViolation, "reply to unknown request \(reply.sequence)")
                 }
                 result.latency[slotOf[ring]].record(now &- sentAt[ring])
-                if frame.header.type == .error { result.errors += 1 }
+                if reply.isError { result.errors += 1 }
                 result.completed += 1
                 inFlight -= 1
                 try sendMore()
@@ -93,7 +91,7 @@ public enum LoadDriver {
     }
 
     /// Open loop: `schedule` decides when each request is due; latency counts from that time.
-    public static func openLoop(_ connections: [BenchConnection], workload: BenchWorkload, schedule: OpenLoopSchedule,
+    public static func openLoop(_ connections: [any LoadConnection], workload: BenchWorkload, schedule: OpenLoopSchedule,
                                 seconds: Double) throws(BenchError) -> LoadResult {
         let start = monotonicNanos() + 20_000_000 // 20 ms for every thread to get ready
         let results = try runThreads(connections.count) { (s) throws(BenchError) -> LoadResult in
@@ -106,10 +104,9 @@ public enum LoadDriver {
                 for j in 0..<count {
                     let due = start + schedule.offset(sender: s, index: j)
                     sleep(until: due)
-                    var (_, frame) = workload.request(j * schedule.senders + s)
-                    BenchConnection.setRequestID(UInt64(j + 1), in: &frame)
+                    let (_, frame) = workload.request(j * schedule.senders + s)
                     histogram.record(monotonicNanos() &- due)
-                    do throws(BenchError) { try connection.write(frame) } catch {
+                    do throws(BenchError) { try connection.send(frame, sequence: UInt64(j + 1)) } catch {
                         failure.withLock { $0 = error }
                         connection.shutdownBoth()
                         break
@@ -121,17 +118,17 @@ public enum LoadDriver {
             var result = LoadResult(ops: workload.ops)
             var received = 0
             while received < count {
-                let frame: Frame
-                do throws(BenchError) { frame = try connection.nextFrame() } catch {
+                let reply: LoadReply
+                do throws(BenchError) { reply = try connection.receiveReply() } catch {
                     if let sendError = failure.withLock({ $0 }) { throw sendError }
                     throw error
                 }
                 let now = monotonicNanos()
-                let j = Int(frame.header.requestID) - 1
-                guard j >= 0, j < count else { throw BenchError(.protocolViolation, "reply to unknown request \(frame.header.requestID)") }
+                let j = Int(reply.sequence) - 1
+                guard j >= 0, j < count else { throw BenchError(.protocolViolation, "reply to unknown request \(reply.sequence)") }
                 let due = start + schedule.offset(sender: s, index: j)
                 result.latency[workload.request(j * schedule.senders + s).slot].record(now &- due)
-                if frame.header.type == .error { result.errors += 1 }
+                if reply.isError { result.errors += 1 }
                 received += 1
             }
             result.completed = received

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Latency benchmarks of a running server, and synthetic snapshots to run them on.",
-        subcommands: [BenchRunCommand.self, BenchSnapshotCommand.self],
+        subcommands: [BenchRunCommand.self, BenchRedisCommand.self, BenchSnapshotCommand.self],
         defaultSubcommand: BenchRunCommand.self
     )
 }
@@ -31,6 +31,7 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Exact ground truth (groundtruth.tsv) for recall@k.") var groundTruth: String?
     @Option(help: "The snapshot directory (or root with `current`) the server serves: in-process floor and item keys.") var snapshot: String?
     @Option(help: "View to query.") var view = "item"
+    @Option(help: "Use only the first N queries (recall, floor and load), e.g. for exact search at 1M.") var maxQueries: Int?
     @Option(help: "Results per query.") var k = 10
     @Option(help: "Concurrent connections.") var connections = 8
     @Option(help: "Requests in flight per connection (closed loop).") var pipeline = 1
@@ -64,13 +65,17 @@ struct BenchRunCommand: ParsableCommand {
             let current = url.appendingPathComponent("current")
             return try LoadedSnapshot.load(from: FileManager.default.fileExists(atPath: current.path) ? current.resolvingSymlinksInPath() : url)
         }
-        let dataset: BenchDataset
+        var dataset: BenchDataset
         if let queries {
             dataset = try BenchDataset.load(queries: URL(fileURLWithPath: queries), groundTruth: groundTruth.map { URL(fileURLWithPath: $0) })
         } else {
             guard let served = loaded?.view(named: view) else { throw ValidationError("give --queries, or --snapshot with a view '\(view)'") }
             let vectors = try served.keyMap.keys.prefix(2000).flatMap { try served.index.reconstruct(id: $0) }
             dataset = BenchDataset(queries: vectors, dimension: served.dimension, truth: nil)
+        }
+        if let maxQueries {
+            guard maxQueries > 0 else { throw ValidationError("--max-queries must be positive") }
+            dataset = dataset.prefix(maxQueries)
         }
         var report = BenchReport()
         report.index = index
@@ -85,7 +90,7 @@ struct BenchRunCommand: ParsableCommand {
             report.params = params
         }
         report.versions = ["m2grl": "git " + (ProcessInfo.processInfo.environment["M2GRL_GIT_REV"] ?? "unknown"), "faiss": "1.7.3 (Debian libfaiss-dev)"]
-        let runner = BenchRunner(options: options, dataset: dataset, snapshot: loaded) { line in print(line) }
+        let runner = BenchRunner(options: options, dataset: dataset, snapshot: loaded) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         try runner.run(into: &report)
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))
@@ -123,5 +128,67 @@ struct BenchSnapshotCommand: ParsableCommand {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         print(version)
+    }
+}
+
+struct BenchRedisCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redis",
+        abstract: "Drive Redis Stack vector search (FT.SEARCH KNN) with the same Swift load generator as `bench run`.",
+        discussion: """
+            Reuses --index-name if it exists on the server (e.g. built by Benchmarks/peers/bench_redis.py), \
+            else loads --base as hashes v:<row> and builds it (HNSW M 16, EF_CONSTRUCTION 100, IP). Tunes \
+            EF_RUNTIME to --recall-target on the queries, then: closed loop 1×1 and C×1, open loop at \
+            --open-fraction of the peak. Start the server on 127.0.0.1 only.
+            """
+    )
+
+    @Option(help: "Redis address (IPv4).") var host = "127.0.0.1"
+    @Option(help: "Redis port.") var port: Int
+    @Option(help: "Query vectors (.f32), the peers' queries.f32.") var queries: String
+    @Option(help: "Exact ground truth (groundtruth.tsv) for recall@k.") var groundTruth: String
+    @Option(help: "Base vectors (.f32) to load when the index does not exist.") var base: String?
+    @Option(help: "RediSearch index name.") var indexName = "idx_hnsw"
+    @Option(help: "HNSW or FLAT (when the index is created here).") var algorithm = "HNSW"
+    @Option(help: "EF_RUNTIME values to try in order (HNSW).") var efRuntime = "10,16,24,32,48,64,96,128,192,256,400"
+    @Option(help: "Recall@k the EF_RUNTIME tuning aims for.") var recallTarget = 0.95
+    @Option(help: "Results per query.") var k = 10
+    @Option(help: "Concurrent connections.") var connections = 8
+    @Option(help: "Seconds per load run.") var duration = 5.0
+    @Option(help: "Open-loop rates as fractions of the closed-loop peak, comma-separated.") var openFraction: String?
+    @Option(help: "Seconds per open-loop point (default: --duration).") var openDuration: Double?
+    @Option(help: "Write the JSON result here.") var json: String?
+
+    func run() throws {
+        var options = RedisVectorBench.Options()
+        options.host = host
+        options.port = port
+        options.indexName = indexName
+        options.algorithm = algorithm.uppercased()
+        guard ["HNSW", "FLAT"].contains(options.algorithm) else { throw ValidationError("--algorithm must be HNSW or FLAT") }
+        options.base = base.map { URL(fileURLWithPath: $0) }
+        options.k = k
+        options.efRuntimes = try BenchRunCommand.numbers(efRuntime).map { Int($0) }
+        options.recallTarget = recallTarget
+        options.plan = LoadPlan(connections: connections, pipeline: 1, seconds: duration,
+                                openFractions: try BenchRunCommand.numbers(openFraction), openSeconds: openDuration)
+        let dataset = try BenchDataset.load(queries: URL(fileURLWithPath: queries), groundTruth: URL(fileURLWithPath: groundTruth))
+        var report = BenchReport()
+        report.k = k
+        report.command = CommandLine.arguments.joined(separator: " ")
+        report.dataset = ["path": queries, "queries": dataset.count, "d": dataset.dimension, "n": Self.baseCount(queries: queries)]
+        let bench = RedisVectorBench(options: options, dataset: dataset) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        try bench.run(into: &report)
+        if let json {
+            try report.json().write(to: URL(fileURLWithPath: json))
+            print("wrote \(json)")
+        }
+    }
+
+    /// n from the dataset's meta.json beside the queries (make_dataset.py), 0 if absent.
+    static func baseCount(queries: String) -> Int {
+        let meta = URL(fileURLWithPath: queries).deletingLastPathComponent().appendingPathComponent("meta.json")
+        guard let data = try? Data(contentsOf: meta), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return 0 }
+        return object["n"] as? Int ?? 0
     }
 }

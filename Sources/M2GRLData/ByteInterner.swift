@@ -24,21 +24,19 @@ final class ByteInterner {
         var tableSize = 64
         while tableSize < expectedCount * 2 { tableSize <<= 1 }
         slotMask = tableSize - 1
-        slots = .allocate(capacity: 2 * tableSize)
-        slots.initialize(repeating: 0, count: 2 * tableSize)
+        slots = HugePageMemory.allocateZeroed(UInt64.self, count: 2 * tableSize)
         startsCapacity = max(expectedCount, 16) + 1
-        starts = .allocate(capacity: startsCapacity)
-        starts[0] = 0
-        keyHashes = .allocate(capacity: startsCapacity)
+        starts = HugePageMemory.allocateZeroed(Int.self, count: startsCapacity)
+        keyHashes = HugePageMemory.allocateZeroed(UInt64.self, count: startsCapacity)
         arenaCapacity = max(expectedCount * 8, 256)
-        arena = .allocate(capacity: arenaCapacity)
+        arena = HugePageMemory.allocateZeroed(UInt8.self, count: arenaCapacity)
     }
 
     deinit {
-        arena.deallocate()
-        starts.deallocate()
-        keyHashes.deallocate()
-        slots.deallocate()
+        HugePageMemory.deallocate(arena, count: arenaCapacity)
+        HugePageMemory.deallocate(starts, count: startsCapacity)
+        HugePageMemory.deallocate(keyHashes, count: startsCapacity)
+        HugePageMemory.deallocate(slots, count: 2 * (slotMask + 1))
     }
 
     /// The id of `key`, inserting it when new.
@@ -51,7 +49,19 @@ final class ByteInterner {
     /// The id of `key`, inserting it when new; `isNew` tells which.
     @inline(__always)
     func intern(_ key: ByteField, isNew: inout Bool) -> Int32 {
-        let hash = ByteInterner.hash(key)
+        intern(key, hash: ByteInterner.hash(key), isNew: &isNew)
+    }
+
+    /// The first table word `key` (of hash `hash`) probes. Loading it for a batch of keys
+    /// before interning them lets their cache misses overlap instead of queueing one by one.
+    @inline(__always)
+    func probe(hash: UInt64) -> UInt64 {
+        slots[2 * (Int(truncatingIfNeeded: hash) & slotMask)]
+    }
+
+    /// `intern(_:isNew:)` with the key's `ByteInterner.hash` already computed.
+    @inline(__always)
+    func intern(_ key: ByteField, hash: UInt64, isNew: inout Bool) -> Int32 {
         let header = ByteInterner.header(hash: hash, length: key.count)
         let word = key.count <= 8 ? ByteInterner.inlineWord(key) : 0
         var slot = Int(truncatingIfNeeded: hash) & slotMask
@@ -139,9 +149,9 @@ final class ByteInterner {
         if arenaCount + key.count > arenaCapacity {
             var newCapacity = arenaCapacity * 2
             while newCapacity < arenaCount + key.count { newCapacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            let grown = HugePageMemory.allocateZeroed(UInt8.self, count: newCapacity)
             grown.update(from: arena, count: arenaCount)
-            arena.deallocate()
+            HugePageMemory.deallocate(arena, count: arenaCapacity)
             arena = grown
             arenaCapacity = newCapacity
         }
@@ -149,13 +159,13 @@ final class ByteInterner {
         arenaCount += key.count
         if id + 2 > startsCapacity {
             let newCapacity = startsCapacity * 2
-            let grownStarts = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+            let grownStarts = HugePageMemory.allocateZeroed(Int.self, count: newCapacity)
             grownStarts.update(from: starts, count: id + 1)
-            starts.deallocate()
+            HugePageMemory.deallocate(starts, count: startsCapacity)
             starts = grownStarts
-            let grownHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
+            let grownHashes = HugePageMemory.allocateZeroed(UInt64.self, count: newCapacity)
             grownHashes.update(from: keyHashes, count: id)
-            keyHashes.deallocate()
+            HugePageMemory.deallocate(keyHashes, count: startsCapacity)
             keyHashes = grownHashes
             startsCapacity = newCapacity
         }
@@ -172,8 +182,7 @@ final class ByteInterner {
         let oldSlots = slots
         let oldSize = slotMask + 1
         let newSize = oldSize * 2
-        slots = .allocate(capacity: 2 * newSize)
-        slots.initialize(repeating: 0, count: 2 * newSize)
+        slots = HugePageMemory.allocateZeroed(UInt64.self, count: 2 * newSize)
         slotMask = newSize - 1
         for old in 0..<oldSize where oldSlots[2 * old] != 0 {
             let entry = oldSlots[2 * old]
@@ -182,7 +191,7 @@ final class ByteInterner {
             slots[2 * slot] = entry
             slots[2 * slot + 1] = oldSlots[2 * old + 1]
         }
-        oldSlots.deallocate()
+        HugePageMemory.deallocate(oldSlots, count: 2 * oldSize)
     }
 
     /// A fast 64-bit hash of a short byte string (word-at-a-time multiply-mix, murmur finaliser).

@@ -42,7 +42,10 @@ public struct DatasetBuilder {
         // none yet), raw attribute value + 1 per view (0 = unknown), held-out stamp].
         let stride = 2 + viewCount
         let stampColumn = stride - 1
-        var record = [Int32](repeating: 0, count: log.itemCount * stride)
+        // Probed at random once per event: on huge pages (see `HugePageMemory`).
+        let recordCount = log.itemCount * stride
+        let record = HugePageMemory.allocateZeroed(Int32.self, count: recordCount)
+        defer { HugePageMemory.deallocate(record, count: recordCount) }
         for v in 0..<viewCount {
             log.itemAttributes[v].withUnsafeBufferPointer { values in
                 for item in 0..<values.count { record[item * stride + 1 + v] = values[item] }
@@ -188,17 +191,27 @@ public struct DatasetBuilder {
 
         // Item display info.
         var itemInfos = [ItemInfo(id: "", displayName: "")]
+        var attributeCache = AttributeDictionaryCache(viewCount: viewCount)
+        var attributeColumns = [[String]](repeating: [String](repeating: "", count: itemView.rawOfDense.count), count: viewCount)
         itemInfos.reserveCapacity(itemView.rawOfDense.count)
         for d in 1..<itemView.rawOfDense.count {
             let raw = itemView.rawOfDense[d]
             let id = views[0].vocabulary[d]
             let title = Int(raw) < log.itemTitles.count ? log.itemTitles[Int(raw)] : ""
-            var attributes = [String: String](minimumCapacity: viewCount)
-            for v in 0..<viewCount {
-                let value = relations[v].attributeOfItem[d]
-                if value != 0 { attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(value)] }
+            // Items with the same attribute values share one dictionary (copy-on-write): far
+            // fewer combinations than items, so far fewer allocations and hashes.
+            let attributes = attributeCache.dictionary { v in relations[v].attributeOfItem[d] } make: { ids in
+                var attributes = [String: String](minimumCapacity: viewCount)
+                for v in 0..<viewCount where ids[v] != 0 {
+                    attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(ids[v])]
+                }
+                return attributes
             }
             itemInfos.append(ItemInfo(id: id, displayName: title.isEmpty ? id : title, attributes: attributes))
+            for v in 0..<viewCount {
+                let value = relations[v].attributeOfItem[d]
+                if value != 0 { attributeColumns[v][d] = views[v + 1].vocabulary[Int(value)] }
+            }
         }
         stats.views = [itemView.stats()] + attributeViews.map { $0.stats() }
 
@@ -206,7 +219,11 @@ public struct DatasetBuilder {
         fullSource["split"] = split.description
         fullSource["idleGapSeconds"] = "\(rules.idleGap)"
         fullSource["maxSessionLength"] = rules.maxLength.map { "\($0)" } ?? "none"
-        let dataset = PreparedDataset(views: views, relations: relations, users: users, items: itemInfos, source: fullSource)
+        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: itemInfos, source: fullSource)
+        // Only keys some item has (as `write(to:)` would find by scanning the items).
+        var columns: [String: [String]] = [:]
+        for v in 0..<viewCount where relationStats[v].itemsWithAttribute > 0 { columns[log.attributeNames[v]] = attributeColumns[v] }
+        dataset.itemAttributeColumns = columns
         return (dataset, stats)
     }
 

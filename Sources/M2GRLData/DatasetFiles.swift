@@ -26,14 +26,77 @@ struct DatasetFileWriter {
         #endif
     }
 
+    /// Offsets as Int64 (written from the array's own memory where `Int` is 64-bit).
+    mutating func writeOffsets(_ name: String, _ offsets: [Int]) throws {
+        #if _endian(little) && _pointerBitWidth(_64)
+        try offsets.withUnsafeBytes { try write(name, bytes: $0) }
+        #else
+        try write(name, offsets.map(Int64.init))
+        #endif
+    }
+
+    /// Edge records (source Int32, target Int32, count Int64), from the array's own memory when
+    /// `Edge` has exactly that layout (it does on 64-bit little-endian targets).
+    mutating func writeEdges(_ name: String, _ edges: [Edge]) throws {
+        #if _endian(little)
+        if MemoryLayout<Edge>.stride == 16 && MemoryLayout<Edge>.offset(of: \.target) == 4
+            && MemoryLayout<Edge>.offset(of: \.count) == 8 {
+            return try edges.withUnsafeBytes { try write(name, bytes: $0) }
+        }
+        #endif
+        var flat: [Int32] = []
+        flat.reserveCapacity(edges.count * 4)
+        for e in edges {
+            flat.append(e.source)
+            flat.append(e.target)
+            flat.append(Int32(truncatingIfNeeded: e.count))
+            flat.append(Int32(truncatingIfNeeded: e.count >> 32))
+        }
+        try write(name, flat)
+    }
+
+    /// (item, attribute) pairs as Int32 pairs, from the array's own memory (a homogeneous
+    /// tuple is laid out like a two-element C array).
+    mutating func writePairs(_ name: String, _ pairs: [(item: Int32, attribute: Int32)]) throws {
+        #if _endian(little)
+        if MemoryLayout<(item: Int32, attribute: Int32)>.stride == 8 {
+            return try pairs.withUnsafeBytes { try write(name, bytes: $0) }
+        }
+        #endif
+        var flat: [Int32] = []
+        flat.reserveCapacity(pairs.count * 2)
+        for p in pairs { flat.append(p.item); flat.append(p.attribute) }
+        try write(name, flat)
+    }
+
     /// A string table: `name.offsets` (Int64, count + 1) and `name.bytes` (UTF-8).
     mutating func writeStrings(_ name: String, _ strings: [String]) throws {
-        var offsets: [Int64] = [0]
-        offsets.reserveCapacity(strings.count + 1)
-        var bytes: [UInt8] = []
-        for s in strings {
-            bytes.append(contentsOf: s.utf8)
-            offsets.append(Int64(bytes.count))
+        // Sized once, filled with one copy per string (no growth, no per-byte appends).
+        var total = 0
+        for s in strings { total += s.utf8.count }
+        let offsets = [Int64](unsafeUninitializedCapacity: strings.count + 1) { offsets, initialized in
+            var position = 0
+            offsets[0] = 0
+            for (i, s) in strings.enumerated() {
+                position += s.utf8.count
+                offsets[i + 1] = Int64(position)
+            }
+            initialized = strings.count + 1
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { bytes, initialized in
+            var position = 0
+            for s in strings {
+                let copied = s.utf8.withContiguousStorageIfAvailable { source -> Int in
+                    if let base = source.baseAddress, source.count > 0 { (bytes.baseAddress! + position).initialize(from: base, count: source.count) }
+                    return source.count
+                }
+                if let copied {
+                    position += copied
+                } else {
+                    for b in s.utf8 { bytes[position] = b; position += 1 }
+                }
+            }
+            initialized = position
         }
         try write(name + ".offsets", offsets)
         try write(name + ".bytes", bytes)

@@ -1,97 +1,94 @@
-/// Counts directed edges `source → target` (dense ids) in an open-addressing hash table.
-struct EdgeCounter {
-    private var keys: [UInt64]
-    private var counts: [Int64]
-    private var mask: Int
-    private(set) var distinct = 0
-    private static let empty = UInt64.max
-
-    /// `expected` distinct edges fit without growing.
-    init(expected: Int = 512) {
-        var size = 1024
-        while size * 3 < expected * 4 && size < 1 << 30 { size <<= 1 }  // load ≤ 0.75
-        keys = [UInt64](repeating: Self.empty, count: size)
-        counts = [Int64](repeating: 0, count: size)
-        mask = size - 1
-    }
-
-    /// Adds one occurrence of `source → target`.
-    @inline(__always)
-    mutating func add(_ source: Int32, _ target: Int32) {
-        let key = UInt64(UInt32(bitPattern: source)) << 32 | UInt64(UInt32(bitPattern: target))
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-        while true {
-            let k = keys[slot]
-            if k == key { counts[slot] += 1; return }
-            if k == Self.empty {
-                keys[slot] = key
-                counts[slot] = 1
-                distinct += 1
-                if distinct * 4 > (mask + 1) * 3 { grow() }
-                return
-            }
-            slot = (slot + 1) & mask
-        }
-    }
-
-    private mutating func grow() {
-        let oldKeys = keys, oldCounts = counts
-        let size = (mask + 1) * 2
-        keys = [UInt64](repeating: Self.empty, count: size)
-        counts = [Int64](repeating: 0, count: size)
-        mask = size - 1
-        for i in 0..<oldKeys.count where oldKeys[i] != Self.empty {
-            var slot = Int(truncatingIfNeeded: (oldKeys[i] &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-            while keys[slot] != Self.empty { slot = (slot + 1) & mask }
-            keys[slot] = oldKeys[i]
-            counts[slot] = oldCounts[i]
-        }
-    }
-
-    /// The edges sorted by (source, target).
-    func edges() -> [Edge] {
-        // Sort the occupied slots' keys (a primitive sort), then fetch each key's count.
-        var sortedKeys: [UInt64] = []
-        sortedKeys.reserveCapacity(distinct)
-        for i in 0..<keys.count where keys[i] != Self.empty { sortedKeys.append(keys[i]) }
-        Self.radixSort(&sortedKeys)
-        return sortedKeys.map { key in
-            Edge(source: Int32(truncatingIfNeeded: key >> 32), target: Int32(truncatingIfNeeded: key), count: count(of: key))
-        }
-    }
-
-    /// LSD radix sort of 64-bit keys, 11 bits a pass, skipping passes above the largest key.
-    static func radixSort(_ keys: inout [UInt64]) {
-        guard keys.count > 1, let largest = keys.max() else { return }
-        let bits = 64 - largest.leadingZeroBitCount
-        var scratch = [UInt64](repeating: 0, count: keys.count)
-        var shift: UInt64 = 0
-        while shift < UInt64(bits) {
-            var counts = [Int](repeating: 0, count: 2049)
-            keys.withUnsafeBufferPointer { source in
-                for k in source { counts[Int((k >> shift) & 0x7FF) + 1] += 1 }
-                for b in 0..<2048 { counts[b + 1] += counts[b] }
-                scratch.withUnsafeMutableBufferPointer { target in
-                    for k in source {
-                        let b = Int((k >> shift) & 0x7FF)
-                        target[counts[b]] = k
-                        counts[b] += 1
+/// Counts the directed edges `source → target` between consecutive tokens of flat sequences by
+/// sorting packed `(source, target)` keys and run-length counting them.
+///
+/// A sort streams through memory (a few radix passes over the keys), where a hash table of
+/// distinct edges would take one cache miss per token: ~10× slower for millions of item edges.
+enum EdgeCounter {
+    /// The edges of `tokens` split by `offsets` (sequence `i` = `tokens[offsets[i]..<offsets[i+1]]`),
+    /// sorted by (source, target), with their multiplicity; `occurrences` = consecutive pairs.
+    /// Tokens are dense ids in `0..<nodeCount`.
+    static func count(tokens: [Int32], offsets: [Int], nodeCount: Int) -> (edges: [Edge], occurrences: Int64) {
+        let sequences = offsets.count - 1
+        let pairs = tokens.count - sequences  // sequences are non-empty
+        guard sequences > 0, pairs > 0 else { return ([], 0) }
+        let bits = max(1, 64 - UInt64(max(nodeCount - 1, 1)).leadingZeroBitCount)
+        let keys = HugePageMemory.allocateZeroed(UInt64.self, count: pairs)
+        defer { HugePageMemory.deallocate(keys, count: pairs) }
+        var n = 0
+        tokens.withUnsafeBufferPointer { tokens in
+            offsets.withUnsafeBufferPointer { offsets in
+                for s in 0..<sequences {
+                    var i = offsets[s] + 1
+                    let end = offsets[s + 1]
+                    while i < end {
+                        keys[n] = UInt64(UInt32(bitPattern: tokens[i - 1])) << UInt64(bits) | UInt64(UInt32(bitPattern: tokens[i]))
+                        n += 1
+                        i += 1
                     }
                 }
             }
-            swap(&keys, &scratch)
-            shift += 11
         }
+        precondition(n == pairs, "EdgeCounter: empty sequence in input")
+        radixSort(UnsafeMutableBufferPointer(start: keys, count: n), keyBits: 2 * bits)
+        // Run-length count.
+        var edges: [Edge] = []
+        var distinct = 1
+        for i in 1..<n where keys[i] != keys[i - 1] { distinct += 1 }
+        edges.reserveCapacity(distinct)
+        let mask = UInt64(1) << UInt64(bits) - 1
+        var i = 0
+        while i < n {
+            let key = keys[i]
+            var j = i + 1
+            while j < n && keys[j] == key { j += 1 }
+            edges.append(Edge(source: Int32(truncatingIfNeeded: key >> UInt64(bits)), target: Int32(truncatingIfNeeded: key & mask),
+                              count: Int64(j - i)))
+            i = j
+        }
+        return (edges, Int64(n))
     }
 
-    /// The count of an edge key (0 when absent).
-    private func count(of key: UInt64) -> Int64 {
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-        while true {
-            let k = keys[slot]
-            if k == key { return counts[slot] }
-            if k == Self.empty { return 0 }
-            slot = (slot + 1) & mask
+    /// LSD radix sort of keys below `2^keyBits`: as few passes of ≤ 11-bit digits as cover the
+    /// bits, all digit histograms gathered in one read.
+    static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>, keyBits: Int) {
+        let n = keys.count
+        guard n > 1, keyBits > 0 else { return }
+        let passes = (keyBits + 10) / 11
+        let width = (keyBits + passes - 1) / passes
+        let buckets = 1 << width
+        let digitMask = UInt64(buckets - 1)
+        var histograms = [Int](repeating: 0, count: passes * buckets)
+        histograms.withUnsafeMutableBufferPointer { h in
+            for k in keys {
+                for p in 0..<passes { h[p * buckets + Int((k >> UInt64(p * width)) & digitMask)] += 1 }
+            }
         }
+        let scratch = HugePageMemory.allocateZeroed(UInt64.self, count: n)
+        defer { HugePageMemory.deallocate(scratch, count: n) }
+        var source = keys.baseAddress!, target = scratch
+        for p in 0..<passes {
+            let shift = UInt64(p * width)
+            var next = [Int](repeating: 0, count: buckets)
+            var sum = 0
+            for b in 0..<buckets { next[b] = sum; sum += histograms[p * buckets + b] }
+            if histograms[p * buckets + Int((source[0] >> shift) & digitMask)] == n { continue }  // one bucket: order kept
+            next.withUnsafeMutableBufferPointer { next in
+                for i in 0..<n {
+                    let k = source[i]
+                    let b = Int((k >> shift) & digitMask)
+                    target[next[b]] = k
+                    next[b] += 1
+                }
+            }
+            swap(&source, &target)
+        }
+        if source != keys.baseAddress! { keys.baseAddress!.update(from: source, count: n) }
+    }
+
+    /// Sorts an array of keys (any 64-bit values).
+    static func radixSort(_ keys: inout [UInt64]) {
+        guard let largest = keys.max() else { return }
+        let bits = 64 - largest.leadingZeroBitCount
+        keys.withUnsafeMutableBufferPointer { radixSort($0, keyBits: bits) }
     }
 }

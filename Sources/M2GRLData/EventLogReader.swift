@@ -44,41 +44,28 @@ public enum EventLogReader {
         let totalBytes = streams.reduce(Int64(0)) { $0 + $1.fileSize }
         var bytesBefore: Int64 = 0
 
-        let users = ByteInterner(expectedCount: 1 << 12)
-        let items = ByteInterner(expectedCount: 1 << 14)
         var attributeNames: [String] = []
-        var attributeValues: [ByteInterner] = []
-        var itemAttributes: [[Int32]] = []
-        var eventUser: [Int32] = []
-        var eventItem: [Int32] = []
-        var eventTime: [Int64] = []
-        var eventAppSession: [UInt64] = []
+        /// Created at the first header, when the attribute views are known.
+        var columns: EventColumnsBuilder?
         var hasAppSessions: Bool?
-        var events = 0
         // Reserve for the likely event count (≥ 24 bytes a line) so the columns rarely move;
         // untouched reserved pages cost address space, not memory.
         let estimate = Int(min(totalBytes / 24, 1 << 31))
-        eventUser.reserveCapacity(estimate)
-        eventItem.reserveCapacity(estimate)
-        eventTime.reserveCapacity(estimate)
 
         for stream in streams {
             let file = stream.path
             var schema: LogSchema?
-            /// Global attribute view index per schema attribute.
-            var attributeSlots: [Int] = []
             var fields = UnsafeMutablePointer<ByteField>.allocate(capacity: 1)
             defer { fields.deallocate() }
             var columnCount = 0
             var pendingBlankLines: [Int] = []
             // Plain column indices (-1 = absent), so the per-line path copies no struct or string.
-            var userColumn = 0, itemColumn = 0, timeColumn = 0, dwellColumn = -1, ratingColumn = -1, appColumn = -1
-            var attributeColumns: [Int] = []
-            /// Items whose attributes (in this file's columns) are not all known yet.
-            var incomplete = Set<Int32>()
+            var userColumn = 0, itemColumn = 0, timeColumn = 0, dwellColumn = -1, ratingColumn = -1
 
             try LineReader(interruption: options.interruption).forEachLine(in: stream, onChunk: { consumed in
-                options.progress?.update(events: events, bytes: bytesBefore + consumed, totalBytes: totalBytes)
+                options.progress?.update(events: columns?.events ?? 0, bytes: bytesBefore + consumed, totalBytes: totalBytes)
+            }, onChunkEnd: {
+                columns?.flush()  // before the buffer its queued fields point into moves
             }) { line, lineNumber in
                 guard schema != nil else {
                     // Header line.
@@ -90,8 +77,7 @@ public enum EventLogReader {
                     let parsed = try LogSchema(header: text, file: file)
                     if hasAppSessions == nil {
                         attributeNames = parsed.attributeNames + options.extraAttributeViews
-                        attributeValues = attributeNames.map { _ in ByteInterner(expectedCount: 256) }
-                        itemAttributes = attributeNames.map { _ in [] }
+                        columns = EventColumnsBuilder(attributeViews: attributeNames.count, expectedEvents: estimate)
                         hasAppSessions = parsed.appSession != nil
                     } else {
                         guard Set(parsed.attributeNames) == Set(attributeNames.filter { !options.extraAttributeViews.contains($0) }) else {
@@ -101,15 +87,16 @@ public enum EventLogReader {
                             throw DataError(.missingColumns, "\(file): app-session column present in some input files but not in others")
                         }
                     }
-                    attributeSlots = parsed.attributes.map { a in attributeNames.firstIndex(of: a.name)! }
                     columnCount = parsed.columnCount
                     userColumn = parsed.user
                     itemColumn = parsed.item
                     timeColumn = parsed.timestamp
                     dwellColumn = parsed.dwell ?? -1
                     ratingColumn = parsed.rating ?? -1
-                    appColumn = parsed.appSession ?? -1
-                    attributeColumns = parsed.attributes.map(\.column)
+                    columns!.beginFile(columnCount: columnCount, userColumn: userColumn, itemColumn: itemColumn,
+                                       appColumn: parsed.appSession ?? -1,
+                                       attributeColumns: parsed.attributes.map(\.column),
+                                       attributeSlots: parsed.attributes.map { a in attributeNames.firstIndex(of: a.name)! })
                     fields.deallocate()
                     fields = .allocate(capacity: columnCount)
                     schema = parsed
@@ -128,32 +115,14 @@ public enum EventLogReader {
                     }
                     pendingBlankLines.removeAll()
                 }
-                // Split on tabs.
-                var fieldCount = 0
-                var fieldStart = 0
-                var i = 0
-                var tooMany = false
-                let bytes = line.start
-                while i < line.count {
-                    if bytes[i] == 0x09 {
-                        if fieldCount == columnCount - 1 { tooMany = true; break }
-                        fields[fieldCount] = ByteField(start: bytes + fieldStart, count: i - fieldStart)
-                        fieldCount += 1
-                        fieldStart = i + 1
-                    }
-                    i += 1
-                }
-                if !tooMany {
-                    fields[fieldCount] = ByteField(start: bytes + fieldStart, count: line.count - fieldStart)
-                    fieldCount += 1
-                }
+                let split = TabSplitter.split(line, into: fields, columnCount: columnCount)
                 var reason: MalformedReason?
                 var dwell: Double?
                 var rating: Double?
                 var time: Int64 = 0
-                if tooMany || fieldCount != columnCount {
+                if split.tooMany || split.fieldCount != columnCount {
                     reason = .wrongColumnCount
-                } else if !FieldParsing.isValidUTF8(line) {
+                } else if !split.ascii && !FieldParsing.isValidUTF8(line) {
                     reason = .invalidUTF8
                 } else if fields[userColumn].count == 0 || fields[itemColumn].count == 0 {
                     reason = .emptyId
@@ -183,54 +152,32 @@ public enum EventLogReader {
                     report.droppedLowRating += 1
                     return
                 }
-                let user = users.intern(fields[userColumn])
-                var isNewItem = false
-                let item = items.intern(fields[itemColumn], isNew: &isNewItem)
-                let itemIndex = Int(item)
-                if isNewItem {
-                    for a in 0..<itemAttributes.count { itemAttributes[a].append(0) }
-                }
-                if isNewItem || (!incomplete.isEmpty && incomplete.contains(item)) {
-                    // Attribute values come from the item's first event with a non-empty value.
-                    var complete = true
-                    for k in 0..<attributeColumns.count {
-                        let slot = attributeSlots[k]
-                        if itemAttributes[slot][itemIndex] == 0 {
-                            let value = fields[attributeColumns[k]]
-                            if value.count > 0 {
-                                itemAttributes[slot][itemIndex] = attributeValues[slot].intern(value) + 1
-                            } else {
-                                complete = false
-                            }
-                        }
-                    }
-                    if complete { if !isNewItem { incomplete.remove(item) } } else { incomplete.insert(item) }
-                }
-                eventUser.append(user)
-                eventItem.append(item)
-                eventTime.append(time)
-                if appColumn >= 0 { eventAppSession.append(ByteInterner.hash(fields[appColumn])) }
-                events += 1
+                columns.unsafelyUnwrapped.add(fields, time: time)
             }
             guard schema != nil else { throw DataError(.emptyInput, "\(file): empty file (no header)") }
             bytesBefore += stream.consumedFileBytes
         }
         // Items are only interned by kept events, so attribute arrays match the item count
         // unless there are no attribute views at all.
-        let log = EventLog(users: users, items: items, attributeNames: attributeNames, attributeValues: attributeValues,
-                           itemAttributes: itemAttributes, eventUser: eventUser, eventItem: eventItem,
-                           eventTime: eventTime, eventAppSession: eventAppSession, report: report)
+        let built = columns!
+        built.flush()
+        let events = built.events
+        let log = EventLog(users: built.users, items: built.items, attributeNames: attributeNames,
+                           attributeValues: built.attributeValues, itemAttributes: built.itemAttributes,
+                           eventUser: built.eventUser, eventItem: built.eventItem, eventTime: built.eventTime,
+                           eventAppSession: built.eventAppSession, report: report)
         log.report.bytesRead = bytesBefore
         log.report.cleanedEvents = events
-        log.report.users = users.count
-        log.report.items = items.count
+        log.report.users = built.users.count
+        log.report.items = built.items.count
         log.report.seconds = (clock.now - started).seconds
         log.report.cpuSeconds = ProcessCPUTime.seconds() - startedCPU
         options.progress?.finish(events: events, bytes: bytesBefore)
         return log
     }
 
-    private static func malformed(_ reason: MalformedReason, _ file: String, _ line: Int) -> DataError {
+    /// The `--on-error fail` error for a malformed line.
+    static func malformed(_ reason: MalformedReason, _ file: String, _ line: Int) -> DataError {
         DataError(.malformedLine, "\(file):\(line): malformed line (\(reason.rawValue)); use --on-error skip to skip such lines")
     }
 }

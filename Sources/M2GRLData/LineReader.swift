@@ -13,10 +13,12 @@ struct LineReader {
 
     /// Calls `body(line, lineNumber)` for every line of `stream` (1-based line numbers, terminator
     /// stripped). A last line without a terminator is delivered too. `onChunk` runs after each
-    /// chunk read, with the file bytes consumed so far.
+    /// chunk read, with the file bytes consumed so far; `onChunkEnd` after the chunk's lines,
+    /// while the lines delivered so far are still valid (before the buffer moves).
     func forEachLine(
         in stream: InputByteStream,
         onChunk: (Int64) -> Void = { _ in },
+        onChunkEnd: () throws -> Void = {},
         _ body: (ByteField, Int) throws -> Void
     ) throws {
         var capacity = chunkSize
@@ -58,6 +60,7 @@ struct LineReader {
                 try body(ByteField(start: bytes + lineStart, count: lineEnd - lineStart), lineNumber)
                 lineStart = filled
             }
+            try onChunkEnd()
             if lineStart > 0 {
                 let rest = filled - lineStart
                 if rest > 0 { memmove(buffer, buffer + lineStart, rest) }

@@ -28,7 +28,7 @@ public enum MovieLensLoader {
 
         // Titles and first genres.
         log.itemTitles = [String](repeating: "", count: log.itemCount)
-        if let rows = try readTable(prefix + ".item") {
+        if let rows = try readTable(prefix + ".item", onError: onError, report: &log.report) {
             let id = try rows.column("item_id"), title = rows.optionalColumn("movie_title"), genres = rows.optionalColumn("class")
             for row in rows.rows {
                 guard let raw = log.items.lookup(row[id]) else { continue }
@@ -41,7 +41,8 @@ public enum MovieLensLoader {
 
         // Directors: item → entity (link), film entity → director entities (kg), smallest id wins.
         var directorOfItem: [String: String] = [:]
-        if let links = try readTable(prefix + ".link"), let kg = try readTable(prefix + ".kg") {
+        if let links = try readTable(prefix + ".link", onError: onError, report: &log.report),
+           let kg = try readTable(prefix + ".kg", onError: onError, report: &log.report) {
             let item = try links.column("item_id"), entity = try links.column("entity_id")
             var itemsOfEntity: [String: [String]] = [:]
             for row in links.rows { itemsOfEntity[row[entity], default: []].append(row[item]) }
@@ -81,27 +82,40 @@ public enum MovieLensLoader {
         }
     }
 
-    static func readTable(_ path: String) throws -> Table? {
+    /// Reads a side table; nil when the file does not exist. Malformed lines (invalid UTF-8, a
+    /// field count other than the header's, a blank line followed by more data) follow `onError`
+    /// exactly like the main log's: counted per reason in `report` with their first locations,
+    /// then skipped, or a `malformedLine` error with `.fail`.
+    static func readTable(_ path: String, onError: ErrorPolicy, report: inout InputReport) throws -> Table? {
         let stream: InputByteStream
         do { stream = try InputByteStream(path: path) } catch let error as DataError where error.code == .fileNotFound { return nil }
         var header: [String]?
         var rows: [[String]] = []
+        var pendingBlankLines: [Int] = []
+        func reject(_ reason: MalformedReason, _ lineNumber: Int) throws {
+            report.recordMalformed(reason, file: path, line: lineNumber)
+            if onError == .fail { throw EventLogReader.malformed(reason, path, lineNumber) }
+        }
         try LineReader(chunkSize: 1 << 20).forEachLine(in: stream) { line, lineNumber in
+            if header != nil && line.isEmpty {
+                pendingBlankLines.append(lineNumber)  // reported unless only trailing blanks follow
+                return
+            }
+            for blank in pendingBlankLines { try reject(.emptyLine, blank) }
+            pendingBlankLines.removeAll()
             guard FieldParsing.isValidUTF8(line) else {
-                throw DataError(.malformedLine, "\(path):\(lineNumber): invalid UTF-8")
+                guard header != nil else { throw DataError(.missingColumns, "\(path): header is not valid UTF-8") }
+                return try reject(.invalidUTF8, lineNumber)
             }
             let fields = line.string.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if header == nil {
+            guard let header else {
                 header = fields.map { f in
                     let name = f.trimmingSpaces.lowercased()
                     return name.firstIndex(of: ":").map { String(name[..<$0]) } ?? name
                 }
                 return
             }
-            guard !line.isEmpty else { return }
-            guard fields.count == header!.count else {
-                throw DataError(.malformedLine, "\(path):\(lineNumber): \(fields.count) fields, header has \(header!.count)")
-            }
+            guard fields.count == header.count else { return try reject(.wrongColumnCount, lineNumber) }
             rows.append(fields)
         }
         guard let header else { throw DataError(.emptyInput, "\(path): empty file (no header)") }

@@ -20,38 +20,34 @@ extension PreparedDataset {
                 try writer.writeStrings("view\(v).vocab", view.vocabulary)
                 try writer.write("view\(v).counts", view.counts)
                 try writer.write("view\(v).tokens", view.sequences.tokens)
-                try writer.write("view\(v).offsets", view.sequences.offsets.map(Int64.init))
-                var edgeBytes: [Int32] = []
-                edgeBytes.reserveCapacity(view.edges.count * 4)
-                for e in view.edges {
-                    edgeBytes.append(e.source)
-                    edgeBytes.append(e.target)
-                    edgeBytes.append(Int32(truncatingIfNeeded: e.count))
-                    edgeBytes.append(Int32(truncatingIfNeeded: e.count >> 32))
-                }
-                try writer.write("view\(v).edges", edgeBytes)
+                try writer.writeOffsets("view\(v).offsets", view.sequences.offsets)
+                try writer.writeEdges("view\(v).edges", view.edges)
             }
             for (r, relation) in relations.enumerated() {
                 try writer.write("relation\(r).attribute", relation.attributeOfItem)
-                var flat: [Int32] = []
-                flat.reserveCapacity(relation.pairs.count * 2)
-                for p in relation.pairs { flat.append(p.item); flat.append(p.attribute) }
-                try writer.write("relation\(r).pairs", flat)
+                try writer.writePairs("relation\(r).pairs", relation.pairs)
             }
             try writer.writeStrings("users.ids", users.map { $0.user })
             var train = SequenceSet(), heldOut = SequenceSet()
             for u in users { train.append(u.trainItems); heldOut.append(u.heldOutItems) }
             try writer.write("users.train.tokens", train.tokens)
-            try writer.write("users.train.offsets", train.offsets.map(Int64.init))
+            try writer.writeOffsets("users.train.offsets", train.offsets)
             try writer.write("users.heldout.tokens", heldOut.tokens)
-            try writer.write("users.heldout.offsets", heldOut.offsets.map(Int64.init))
+            try writer.writeOffsets("users.heldout.offsets", heldOut.offsets)
             try writer.write("users.heldoutcount", users.map { Int64($0.heldOutCount) })
-            var keySet = Set<String>()
-            for item in items { for key in item.attributes.keys { keySet.insert(key) } }
-            let keys = keySet.sorted()
+            let keys: [String]
+            if let columns = itemAttributeColumns {
+                keys = columns.keys.sorted()
+            } else {
+                var keySet = Set<String>()
+                for item in items { for key in item.attributes.keys { keySet.insert(key) } }
+                keys = keySet.sorted()
+            }
             try writer.writeStrings("items.ids", items.map { $0.id })
             try writer.writeStrings("items.names", items.map { $0.displayName })
-            for (k, key) in keys.enumerated() { try writer.writeStrings("items.attr\(k)", items.map { $0.attributes[key] ?? "" }) }
+            for (k, key) in keys.enumerated() {
+                try writer.writeStrings("items.attr\(k)", itemAttributeColumns?[key] ?? items.map { $0.attributes[key] ?? "" })
+            }
 
             try Interruption.process.check()
             let manifest = DatasetManifest(

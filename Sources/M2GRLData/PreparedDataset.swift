@@ -11,7 +11,12 @@ public struct PreparedDataset: Sendable {
     /// Per-user evaluation data (train history and held-out items).
     public var users: [UserHistory]
     /// Display metadata per item dense id (index 0 is the reserved placeholder).
-    public var items: [ItemInfo]
+    public var items: [ItemInfo] {
+        didSet { itemAttributeColumns = nil }
+    }
+    /// `items`' attribute values as columns (key → value per item, "" = none), as the builder
+    /// made them; lets `write(to:)` skip 2 lookups per item and key. Nil once `items` changes.
+    var itemAttributeColumns: [String: [String]]?
     /// Free-form description of where the data came from (file names, split, cut-off).
     public var source: [String: String]
 

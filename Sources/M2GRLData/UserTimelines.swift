@@ -10,43 +10,59 @@ struct UserTimelines {
 
     init(log: EventLog) {
         let userCount = log.userCount
+        let n = log.count
         var starts = [Int](repeating: 0, count: userCount + 1)
         for u in log.eventUser { starts[Int(u) + 1] += 1 }
         for u in 0..<userCount { starts[u + 1] += starts[u] }
+        // Counting sort by user (keeps file order): one sequential read of the event columns,
+        // scattering index, time and item together, so nothing is gathered at random later.
+        var order = [Int32](repeating: 0, count: n)
+        var times = [Int64](repeating: 0, count: n)
+        var items = [Int32](repeating: 0, count: n)
         var next = starts
-        var order = [Int32](repeating: 0, count: log.count)
         log.eventUser.withUnsafeBufferPointer { users in
-            order.withUnsafeMutableBufferPointer { order in
-                for e in 0..<users.count {
-                    let u = Int(users[e])
-                    order[next[u]] = Int32(e)
-                    next[u] += 1
+            log.eventTime.withUnsafeBufferPointer { eventTime in
+                log.eventItem.withUnsafeBufferPointer { eventItem in
+                    order.withUnsafeMutableBufferPointer { order in
+                        times.withUnsafeMutableBufferPointer { times in
+                            items.withUnsafeMutableBufferPointer { items in
+                                next.withUnsafeMutableBufferPointer { next in
+                                    for e in 0..<users.count {
+                                        let u = Int(users[e])
+                                        let k = next[u]
+                                        order[k] = Int32(e)
+                                        times[k] = eventTime[e]
+                                        items[k] = eventItem[e]
+                                        next[u] = k + 1
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        // Counting sort kept file order; now order each user by time, ties by file order.
-        let eventTime = log.eventTime
-        for u in 0..<userCount {
-            let range = starts[u]..<starts[u + 1]
-            var sorted = true
-            var k = range.lowerBound + 1
-            while k < range.upperBound {
-                if eventTime[Int(order[k])] < eventTime[Int(order[k - 1])] { sorted = false; break }
-                k += 1
-            }
-            if !sorted {
-                order[range].sort { a, b in
-                    let ta = eventTime[Int(a)], tb = eventTime[Int(b)]
-                    return ta != tb ? ta < tb : a < b
+        // Now order each user by time, ties by file order (= by event index within the user).
+        var scratch: [(time: Int64, event: Int32, item: Int32)] = []
+        order.withUnsafeMutableBufferPointer { order in
+            times.withUnsafeMutableBufferPointer { times in
+                items.withUnsafeMutableBufferPointer { items in
+                    for u in 0..<userCount {
+                        let lo = starts[u], hi = starts[u + 1]
+                        var k = lo + 1
+                        while k < hi && times[k] >= times[k - 1] { k += 1 }
+                        guard k < hi else { continue }
+                        scratch.removeAll(keepingCapacity: true)
+                        for j in lo..<hi { scratch.append((times[j], order[j], items[j])) }
+                        scratch.sort { a, b in a.time != b.time ? a.time < b.time : a.event < b.event }
+                        for (j, e) in scratch.enumerated() {
+                            times[lo + j] = e.time
+                            order[lo + j] = e.event
+                            items[lo + j] = e.item
+                        }
+                    }
                 }
             }
-        }
-        var times = [Int64](repeating: 0, count: order.count)
-        var items = [Int32](repeating: 0, count: order.count)
-        let eventItem = log.eventItem
-        for k in 0..<order.count {
-            times[k] = eventTime[Int(order[k])]
-            items[k] = eventItem[Int(order[k])]
         }
         self.order = order
         self.starts = starts

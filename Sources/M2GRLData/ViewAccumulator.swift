@@ -7,7 +7,8 @@ struct ViewAccumulator {
     var rawOfDense: [Int32] = [-1]
     var counts: [Int64] = [0]
     var sequences = SequenceSet()
-    var edges: EdgeCounter
+    /// Edges sorted by (source, target), counted by `tally()`.
+    var edges: [Edge] = []
     var edgeOccurrences: Int64 = 0
     /// Scratch buffer for the current sequence.
     private var current: [Int32] = []
@@ -16,8 +17,6 @@ struct ViewAccumulator {
     init(name: String, rawCount: Int, expectedTokens: Int) {
         self.name = name
         self.denseOfRaw = [Int32](repeating: 0, count: rawCount)
-        let expectedEdges = min(expectedTokens, rawCount * 32)
-        self.edges = EdgeCounter(expected: expectedEdges)
         sequences.tokens.reserveCapacity(expectedTokens)
         rawOfDense.reserveCapacity(min(rawCount, expectedTokens) + 1)
         counts.reserveCapacity(min(rawCount, expectedTokens) + 1)
@@ -71,15 +70,7 @@ struct ViewAccumulator {
                 for t in tokens { counts[Int(t)] += 1 }
             }
         }
-        let tokens = sequences.tokens, offsets = sequences.offsets
-        for s in 0..<(offsets.count - 1) {
-            var i = offsets[s] + 1
-            while i < offsets[s + 1] {
-                edges.add(tokens[i - 1], tokens[i])
-                i += 1
-            }
-            edgeOccurrences += Int64(max(0, offsets[s + 1] - offsets[s] - 1))
-        }
+        (edges, edgeOccurrences) = EdgeCounter.count(tokens: sequences.tokens, offsets: sequences.offsets, nodeCount: rawOfDense.count)
     }
 
     /// The finished view, with vocabulary strings from `vocabulary(raw)`.
@@ -87,11 +78,11 @@ struct ViewAccumulator {
         var names = [""]
         names.reserveCapacity(rawOfDense.count)
         for d in 1..<rawOfDense.count { names.append(vocabulary(rawOfDense[d])) }
-        return ViewData(name: name, vocabulary: names, counts: counts, sequences: sequences, edges: edges.edges())
+        return ViewData(name: name, vocabulary: names, counts: counts, sequences: sequences, edges: edges)
     }
 
     func stats() -> SplitStats.ViewStats {
         SplitStats.ViewStats(name: name, nodes: rawOfDense.count - 1, sequences: sequences.count,
-                             tokens: sequences.tokens.count, edges: edges.distinct, edgeOccurrences: edgeOccurrences)
+                             tokens: sequences.tokens.count, edges: edges.count, edgeOccurrences: edgeOccurrences)
     }
 }

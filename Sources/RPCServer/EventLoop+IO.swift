@@ -34,6 +34,19 @@ extension EventLoop {
         stats.bytesRead += UInt64(count)
         connection.decoder.feed(UnsafeRawBufferPointer(start: buffer.base, count: count))
         while connection.isWritable {
+            let header: FrameHeader?
+            do {
+                header = try connection.decoder.nextCompleteHeader()
+            } catch {
+                fail(connection, error, requestID: 0)
+                return
+            }
+            guard let header else { break }
+            let receivedAt = monotonicNanoseconds()
+            if header.type == .topK, acceptInline(header, from: connection, receivedAt: receivedAt) {
+                connection.decoder.skipFrame()
+                continue
+            }
             let frame: Frame?
             do {
                 frame = try connection.decoder.next()
@@ -42,7 +55,7 @@ extension EventLoop {
                 return
             }
             guard let frame else { break }
-            dispatch(frame, from: connection, receivedAt: monotonicNanoseconds())
+            dispatch(frame, from: connection, receivedAt: receivedAt)
         }
         if connection.decoder.hasPartialFrame {
             if connection.partialFrameSince == nil { connection.partialFrameSince = now }
@@ -56,14 +69,17 @@ extension EventLoop {
     /// Writes reply bytes: a direct `uv_try_write` when nothing is queued, otherwise (or for the
     /// rest) a queued `uv_write` from a private copy. Applies backpressure past the limit.
     func send(_ bytes: [UInt8], to connection: Connection) {
+        bytes.withUnsafeBytes { send(raw: $0, to: connection) }
+    }
+
+    /// Writes reply bytes the caller keeps ownership of (copied only if they cannot all be written now).
+    func send(raw bytes: UnsafeRawBufferPointer, to connection: Connection) {
         guard connection.isWritable else { return }
         var offset = 0
         if connection.pendingWriteBytes == 0 {
-            let written = bytes.withUnsafeBytes { raw -> Int32 in
-                var buffer = uv_buf_init(UnsafeMutablePointer(mutating: raw.baseAddress!.assumingMemoryBound(to: CChar.self)),
-                                         UInt32(raw.count))
-                return uv_try_write(connection.stream, &buffer, 1)
-            }
+            var buffer = uv_buf_init(UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)),
+                                     UInt32(bytes.count))
+            let written = uv_try_write(connection.stream, &buffer, 1)
             if written >= 0 {
                 offset = Int(written)
                 stats.bytesWritten += UInt64(written)
@@ -80,9 +96,7 @@ extension EventLoop {
         // One block: [remaining: Int][bytes...]; freed by the write callback.
         let block = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<Int>.size + remaining, alignment: 16)
         block.storeBytes(of: remaining, as: Int.self)
-        bytes.withUnsafeBytes { raw in
-            (block + MemoryLayout<Int>.size).copyMemory(from: raw.baseAddress! + offset, byteCount: remaining)
-        }
+        (block + MemoryLayout<Int>.size).copyMemory(from: bytes.baseAddress! + offset, byteCount: remaining)
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
         request.pointee.data = block
         var buffer = uv_buf_init((block + MemoryLayout<Int>.size).assumingMemoryBound(to: CChar.self), UInt32(remaining))
@@ -199,6 +213,8 @@ extension EventLoop {
         uv_idle_stop(spinIdle)
         spinning = false
         uv_close(handle(spinIdle), nil)
+        uv_check_stop(inlineCheck)
+        uv_close(handle(inlineCheck), nil)
         for signal in signalHandles {
             uv_signal_stop(signal)
             uv_close(handle(signal)) { UnsafeMutableRawPointer($0)?.deallocate() }

@@ -14,7 +14,22 @@ extension EventLoop {
     func startSpinning() {
         let window = UInt64(configuration.loopSpinMicroseconds) * 1_000
         guard window > 0, state != .closed else { return }
-        spinUntil = monotonicNanoseconds() &+ window
+        spinUntil = max(spinUntil, monotonicNanoseconds() &+ window)
+        resumeSpinning()
+    }
+
+    /// Opens (or extends) a polling window after inline replies, for the client's next request
+    /// (`inline_spin_us`): it stays open for the whole window even with no TOPK out.
+    func startSpinningForNextRequest() {
+        let window = UInt64(configuration.inlineSpinMicroseconds) * 1_000
+        guard window > 0, state != .closed else { return }
+        let until = monotonicNanoseconds() &+ window
+        idleSpinUntil = max(idleSpinUntil, until)
+        spinUntil = max(spinUntil, until)
+        resumeSpinning()
+    }
+
+    private func resumeSpinning() {
         guard !spinning else { return }
         spinning = true
         uv_idle_start(spinIdle) { idle in EventLoop.from(idle!.pointee.loop).spinTick() }
@@ -23,7 +38,8 @@ extension EventLoop {
     /// One pass of the polling loop: stop when nothing is out or the window closed, else give the
     /// CPU to any thread sharing this core (a worker, a local client) before polling again.
     private func spinTick() {
-        if jobsOut <= 0 || monotonicNanoseconds() >= spinUntil {
+        let now = monotonicNanoseconds()
+        if now >= spinUntil || (jobsOut <= 0 && now >= idleSpinUntil) {
             uv_idle_stop(spinIdle)
             spinning = false
             return

@@ -2,6 +2,7 @@ import CLibUV
 import Logging
 import Snapshot
 import Synchronization
+import VectorIndex
 import WireProtocol
 
 /// The libuv event loop: accepts connections, reads and decodes frames, answers cheap requests
@@ -46,7 +47,13 @@ final class EventLoop: @unchecked Sendable {
     /// Monotonic time until which the loop polls instead of sleeping (extended by each hand-off).
     var spinUntil: UInt64 = 0
     var spinning = false
+    /// Until when the loop polls even with no TOPK out (after inline replies; `inline_spin_us`).
+    var idleSpinUntil: UInt64 = 0
     var signalHandles: [UnsafeMutablePointer<uv_signal_t>] = []
+    /// Runs the TOPK requests gathered for the inline path at the end of each loop iteration.
+    let inlineCheck = UnsafeMutablePointer<uv_check_t>.allocate(capacity: 1)
+    /// Run-to-completion TOPK state (nil when `inline_budget_us` is 0).
+    let inline: InlineSearch?
     /// Shared read buffer: libuv calls the read callback right after allocating, on this thread.
     let readBufferSize = 64 * 1024
     let readBuffer: UnsafeMutableRawPointer
@@ -68,6 +75,10 @@ final class EventLoop: @unchecked Sendable {
         self.diverseJobs = diverseJobs
         self.logger = logger
         readBuffer = UnsafeMutableRawPointer.allocate(byteCount: readBufferSize, alignment: 16)
+        inline = configuration.inlineBudgetMicroseconds > 0
+            ? InlineSearch(maxK: configuration.maxK, maxQueries: min(configuration.maxBatch, configuration.inlineMaxQueries),
+                           flatMaxItems: configuration.inlineFlatMaxItems)
+            : nil
         uv_loop_init(loop)
         loop.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         uv_tcp_init(loop, listener)
@@ -79,6 +90,10 @@ final class EventLoop: @unchecked Sendable {
         }
         uv_async_init(loop, wakeup) { async in EventLoop.from(async!.pointee.loop).drainInbox() }
         uv_idle_init(loop, spinIdle)
+        uv_check_init(loop, inlineCheck)
+        if inline != nil {
+            uv_check_start(inlineCheck) { check in EventLoop.from(check!.pointee.loop).runInline() }
+        }
         uv_timer_init(loop, sweepTimer)
         let period = UInt64(max(10, min(250, min(configuration.frameDeadlineMilliseconds, configuration.idleTimeoutMilliseconds) / 4)))
         uv_timer_start(sweepTimer, { timer in EventLoop.from(timer!.pointee.loop).sweep() }, period, period)
@@ -92,6 +107,7 @@ final class EventLoop: @unchecked Sendable {
         wakeup.deallocate()
         sweepTimer.deallocate()
         spinIdle.deallocate()
+        inlineCheck.deallocate()
     }
 
     static func from(_ loop: UnsafeMutablePointer<uv_loop_t>!) -> EventLoop {
@@ -135,6 +151,9 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs the loop until it stops (call on the loop thread).
     func run() {
+        // Inline searches run Faiss on this thread: one OpenMP thread, like the workers (OpenMP's
+        // thread count is per calling thread; the default team would spin on the shared cores).
+        if inline != nil { VectorIndex.setOpenMPThreads(1) }
         uv_run(loop, UV_RUN_DEFAULT)
         uv_loop_close(loop)
     }

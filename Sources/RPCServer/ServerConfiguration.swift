@@ -37,6 +37,20 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// (zero-timeout `epoll_wait`, yielding between polls) instead of sleeping; it stops as soon as
     /// no TOPK is out. Saves the loop's wake-up per request; 0 disables.
     public var loopSpinMicroseconds = 200
+    /// Run-to-completion: how much search time (µs) the I/O loop spends per loop iteration on cheap
+    /// TOPK requests itself (IVF or HNSW views, Flat views up to `inlineFlatMaxItems` items, at most
+    /// `inlineMaxQueries` queries, no exclude list or names), skipping both thread hand-offs. At
+    /// least one qualifying request per iteration runs inline; what does not fit goes to the
+    /// workers. 0 sends every TOPK to the workers (the behaviour before run-to-completion).
+    public var inlineBudgetMicroseconds = 200
+    /// After answering inline, how long (µs) the I/O loop polls (zero-timeout `epoll_wait`, yielding
+    /// between polls) for the next request instead of sleeping: saves the wake-up of a client that
+    /// sends its next request right after a reply, for some CPU while traffic flows; 0 disables.
+    public var inlineSpinMicroseconds = 0
+    /// Most queries of a TOPK request served inline.
+    public var inlineMaxQueries = 16
+    /// Largest Flat view (items) whose searches count as cheap enough to serve inline.
+    public var inlineFlatMaxItems = 20_000
     /// Simultaneous connections; more are answered `overloaded` and closed.
     public var maxConnections = 4096
     /// Requests (TOPK, RELOAD) in flight per connection; more get `too_many_in_flight`.
@@ -72,6 +86,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         "blas_threshold": { c, v throws(ServerError) in c.blasThreshold = try integer(v, "blas_threshold", 1...1_000_000) },
         "spin_us": { c, v throws(ServerError) in c.spinMicroseconds = try integer(v, "spin_us", 0...10_000) },
         "loop_spin_us": { c, v throws(ServerError) in c.loopSpinMicroseconds = try integer(v, "loop_spin_us", 0...10_000) },
+        "inline_budget_us": { c, v throws(ServerError) in c.inlineBudgetMicroseconds = try integer(v, "inline_budget_us", 0...1_000_000) },
+        "inline_spin_us": { c, v throws(ServerError) in c.inlineSpinMicroseconds = try integer(v, "inline_spin_us", 0...10_000) },
+        "inline_max_queries": { c, v throws(ServerError) in c.inlineMaxQueries = try integer(v, "inline_max_queries", 1...1_000_000) },
+        "inline_flat_max_items": { c, v throws(ServerError) in c.inlineFlatMaxItems = try integer(v, "inline_flat_max_items", 0...1_000_000_000) },
         "max_connections": { c, v throws(ServerError) in c.maxConnections = try integer(v, "max_connections", 1...1_000_000) },
         "max_in_flight_per_connection": { c, v throws(ServerError) in
             c.maxInFlightPerConnection = try integer(v, "max_in_flight_per_connection", 1...1_000_000)

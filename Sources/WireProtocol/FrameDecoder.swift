@@ -59,7 +59,46 @@ public struct FrameDecoder: Sendable {
         return try? FrameHeader.parse(buffer[readIndex..<(readIndex + FrameHeader.size)])
     }
 
+    /// The header of the next frame once the frame is complete (every body byte buffered), `nil`
+    /// if more bytes are needed, or the framing error `next()` would throw (then the stream is
+    /// unusable). Consumes nothing: follow with `next()`, or with `withFrontFrame` and `skipFrame()`.
+    public mutating func nextCompleteHeader() throws(WireProtocolError) -> FrameHeader? {
+        if let failure { throw failure }
+        do {
+            return try completeHeader()
+        } catch {
+            failure = error
+            buffer = []
+            readIndex = 0
+            throw error
+        }
+    }
+
+    /// Lends the complete frame at the front (header and body bytes, straight from the receive
+    /// buffer, no copy) to `body`. Precondition: `nextCompleteHeader()` just returned a header.
+    public func withFrontFrame<R>(_ body: (FrameHeader, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try buffer.withUnsafeBytes { raw in
+            let frame = UnsafeRawBufferPointer(rebasing: raw[readIndex...])
+            let header = try! FrameHeader.parse(raw: frame)
+            return try body(header, UnsafeRawBufferPointer(rebasing: frame[FrameHeader.size..<(FrameHeader.size + Int(header.bodyLength))]))
+        }
+    }
+
+    /// Drops the complete frame at the front. Precondition: `nextCompleteHeader()` returned a header.
+    public mutating func skipFrame() {
+        let bodyLength = buffer.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: readIndex + 16, as: UInt32.self)) }
+        consume(FrameHeader.size + Int(bodyLength))
+    }
+
     private mutating func decodeOne() throws(WireProtocolError) -> Frame? {
+        guard let header = try completeHeader() else { return nil }
+        let start = readIndex + FrameHeader.size
+        let body = Array(buffer[start..<(start + Int(header.bodyLength))])
+        consume(FrameHeader.size + body.count)
+        return Frame(header: header, body: body)
+    }
+
+    private mutating func completeHeader() throws(WireProtocolError) -> FrameHeader? {
         let available = bufferedByteCount
         guard available > 0 else { return nil }
         // Reject a bad magic as soon as its first wrong byte arrives.
@@ -71,24 +110,28 @@ public struct FrameDecoder: Sendable {
                                     "protocol version \(buffer[readIndex + 4]) not supported (speaks \(acceptedVersions.lowerBound)...\(acceptedVersions.upperBound))")
         }
         guard available >= FrameHeader.size else { return nil }
-        let header = try FrameHeader.parse(buffer[readIndex..<(readIndex + FrameHeader.size)])
+        let start = readIndex
+        let header = try buffer.withUnsafeBytes { raw in
+            Result { () throws(WireProtocolError) in
+                try FrameHeader.parse(raw: UnsafeRawBufferPointer(rebasing: raw[start..<(start + FrameHeader.size)]))
+            }
+        }.get()
         let bodyLength = Int(header.bodyLength)
         guard bodyLength <= maximumBodyLength else {
             throw WireProtocolError(.frameTooLarge, "body of \(bodyLength) bytes exceeds the limit of \(maximumBodyLength)")
         }
-        guard available >= FrameHeader.size + bodyLength else {
-            // No reservation for the announced body: memory grows with the bytes that actually
-            // arrive, so many connections announcing big frames and stalling cost little.
-            return nil
-        }
-        let start = readIndex + FrameHeader.size
-        let body = Array(buffer[start..<(start + bodyLength)])
-        readIndex = start + bodyLength
+        // No reservation for the announced body: memory grows with the bytes that actually
+        // arrive, so many connections announcing big frames and stalling cost little.
+        guard available >= FrameHeader.size + bodyLength else { return nil }
+        return header
+    }
+
+    private mutating func consume(_ count: Int) {
+        readIndex += count
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 16)
             readIndex = 0
         }
-        return Frame(header: header, body: body)
     }
 
     private mutating func compactIfUseful() {

@@ -45,18 +45,25 @@ public struct FrameHeader: Hashable, Sendable {
     /// Parses a header from exactly `FrameHeader.size` bytes without judging version or length.
     /// Throws `badMagic` if the magic is wrong.
     public static func parse(_ bytes: ArraySlice<UInt8>) throws(WireProtocolError) -> FrameHeader {
-        var reader = ByteReader(bytes)
-        for expected in magic {
-            guard try reader.readU8() == expected else {
-                throw WireProtocolError(.badMagic, "frame does not start with M2GR")
-            }
+        guard bytes.count >= size else {
+            throw WireProtocolError(.malformedBody, "truncated header: needs \(size) bytes, \(bytes.count) left")
         }
-        let version = try reader.readU8()
-        let type = MessageType(rawValue: try reader.readU8())
-        let flags = FrameFlags(rawValue: try reader.readU16())
-        let requestID = try reader.readU64()
-        let length = try reader.readU32()
-        return FrameHeader(version: version, type: type, flags: flags, requestID: requestID, bodyLength: length)
+        return try bytes.withUnsafeBytes { raw in Result { () throws(WireProtocolError) in try parse(raw: raw) } }.get()
+    }
+
+    /// Parses a header from the first `FrameHeader.size` bytes of `raw` (unaligned is fine), like
+    /// `parse(_:)` but straight from memory: no copy, no allocation.
+    public static func parse(raw: UnsafeRawBufferPointer) throws(WireProtocolError) -> FrameHeader {
+        guard raw.count >= size else {
+            throw WireProtocolError(.malformedBody, "truncated header: needs \(size) bytes, \(raw.count) left")
+        }
+        guard raw[0] == 0x4D, raw[1] == 0x32, raw[2] == 0x47, raw[3] == 0x52 else {
+            throw WireProtocolError(.badMagic, "frame does not start with M2GR")
+        }
+        return FrameHeader(version: raw[4], type: MessageType(rawValue: raw[5]),
+                           flags: FrameFlags(rawValue: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 6, as: UInt16.self))),
+                           requestID: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                           bodyLength: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
     }
 }
 

@@ -37,12 +37,23 @@ import Testing
         }
     }
 
-    @Test func countsEdgesAcrossGrowth() {
-        var counter = EdgeCounter(expected: 1)
-        for i in 0..<3_000 { for _ in 0..<(i % 3 + 1) { counter.add(Int32(i % 1_000 + 1), Int32(i / 1_000 + 1)) } }
-        let edges = counter.edges()
-        #expect(edges.count == 3_000)
-        #expect(edges.map(\.count).reduce(0, +) == 6_000)
-        #expect(zip(edges, edges.dropFirst()).allSatisfy { ($0.source, $0.target) < ($1.source, $1.target) })
+    @Test func countsEdgesLikeADictionary() {
+        var rng = SplitMix64(seed: 4)
+        for nodeCount in [2, 3, 1_000, 70_000] {
+            var sequences: [[Int32]] = []
+            var expected: [Int64: Int64] = [:]
+            for _ in 0..<300 {
+                let s = (0..<(1 + rng.below(12))).map { _ in Int32(1 + rng.below(nodeCount - 1)) }
+                for (a, b) in zip(s, s.dropFirst()) { expected[Int64(a) << 32 | Int64(b), default: 0] += 1 }
+                sequences.append(s)
+            }
+            let set = SequenceSet(sequences)
+            let (edges, occurrences) = EdgeCounter.count(tokens: set.tokens, offsets: set.offsets, nodeCount: nodeCount)
+            #expect(occurrences == Int64(set.tokens.count - set.count))
+            #expect(edges.count == expected.count)
+            #expect(zip(edges, edges.dropFirst()).allSatisfy { ($0.source, $0.target) < ($1.source, $1.target) })
+            #expect(edges.allSatisfy { expected[Int64($0.source) << 32 | Int64($0.target)] == $0.count })
+        }
+        #expect(EdgeCounter.count(tokens: [5], offsets: [0, 1], nodeCount: 6).edges.isEmpty)
     }
 }

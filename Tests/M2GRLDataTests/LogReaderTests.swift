@@ -1,3 +1,4 @@
+import M2GRLCore
 import Foundation
 import Testing
 @testable import M2GRLData
@@ -94,5 +95,34 @@ import Testing
         #expect(num("1e3") == 1000)
         #expect(num("x") == nil)
         #expect(num("1.5s") == nil)
+    }
+}
+
+/// The word-at-a-time tab splitter agrees with a byte-by-byte split on every line shape.
+@Suite struct TabSplitterTests {
+    @Test func matchesNaiveSplit() {
+        var rng = SplitMix64(seed: 21)
+        let alphabet: [UInt8] = [0x09, 0x08, 0x0A, 0x89, 0x61, 0x31, 0x7F, 0xC3, 0xA9, 0x00, 0x20]
+        for _ in 0..<3_000 {
+            let length = rng.below(40)
+            var bytes = (0..<length).map { _ in alphabet[rng.below(alphabet.count)] }
+            bytes.append(0)  // never read: the split sees `length` bytes
+            let columns = 1 + rng.below(6)
+            let fields = UnsafeMutablePointer<ByteField>.allocate(capacity: columns)
+            defer { fields.deallocate() }
+            bytes.withUnsafeBufferPointer { buffer in
+                let line = ByteField(start: buffer.baseAddress!, count: length)
+                let result = TabSplitter.split(line, into: fields, columnCount: columns)
+                let parts = buffer.prefix(length).split(separator: 0x09, omittingEmptySubsequences: false)
+                #expect(result.tooMany == (parts.count > columns))
+                if !result.tooMany {
+                    #expect(result.fieldCount == parts.count)
+                    #expect(result.ascii == buffer.prefix(length).allSatisfy { $0 < 0x80 })
+                    for (k, part) in parts.enumerated() {
+                        #expect(Array(UnsafeBufferPointer(start: fields[k].start, count: fields[k].count)) == Array(part))
+                    }
+                }
+            }
+        }
     }
 }

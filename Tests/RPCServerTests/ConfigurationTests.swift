@@ -35,6 +35,17 @@ import Testing
         try configuration.apply(fileAt: root.appendingPathComponent("Config/server.toml"))
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.spinMicroseconds == 50 && configuration.loopSpinMicroseconds == 200)
+        #expect(configuration.inlineBudgetMicroseconds == ServerConfiguration().inlineBudgetMicroseconds)
+        #expect(configuration.inlineMaxQueries == 16 && configuration.inlineFlatMaxItems == 20_000)
+    }
+
+    @Test func inlineSettings() throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(tomlText: "[server]\ninline_budget_us = 0\ninline_max_queries = 4\ninline_flat_max_items = 1000")
+        #expect(configuration.inlineBudgetMicroseconds == 0 && configuration.inlineMaxQueries == 4 && configuration.inlineFlatMaxItems == 1000)
+        try configuration.apply(environment: ["M2GRL_SERVER_INLINE_BUDGET_US": "350", "M2GRL_SERVER_INLINE_SPIN_US": "40"])
+        #expect(configuration.inlineBudgetMicroseconds == 350 && configuration.inlineSpinMicroseconds == 40)
+        #expect { try configuration.apply(tomlText: "[server]\ninline_max_queries = 0") } throws: { ($0 as? ServerError)?.code == .configuration }
     }
 
     @Test func spinSettings() throws {

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The load phases every target gets, whatever the client protocol: closed loop on one connection
+/// at depth 1 (the latency comparison), closed loop on C connections at depth P (the peak), then
+/// open loop at fractions of that peak and at absolute rates. Rows go into a `BenchReport`.
+public struct LoadPlan: Sendable {
+    public var connections: Int
+    public var pipeline: Int
+    public var seconds: Double
+    /// Stop each closed-loop run after this many requests in all.
+    public var requests: Int?
+    /// Open-loop rates as fractions of the C-connection closed-loop QPS.
+    public var openFractions: [Double]
+    /// Absolute open-loop rates (requests/s).
+    public var openRates: [Double]
+    /// Seconds per open-loop point (default: `seconds`).
+    public var openSeconds: Double?
+
+    public init(connections: Int, pipeline: Int, seconds: Double, requests: Int? = nil, openFractions: [Double] = [],
+                openRates: [Double] = [], openSeconds: Double? = nil) {
+        self.openSeconds = openSeconds
+        self.connections = connections
+        self.pipeline = pipeline
+        self.seconds = seconds
+        self.requests = requests
+        self.openFractions = openFractions
+        self.openRates = openRates
+    }
+
+    /// Runs the phases; `connect(n)` opens n fresh connections for each phase.
+    @discardableResult
+    public func run(workload: BenchWorkload, connect: (Int) throws(BenchError) -> [any LoadConnection], into report: inout BenchReport,
+                    log: (String) -> Void) throws(BenchError) -> LoadResult {
+        let single = try LoadDriver.closedLoop(try connect(1), workload: workload, pipeline: 1, seconds: min(seconds, 5), maxRequests: requests)
+        report.add(mode: "closed", clients: 1, pipeline: 1, result: single)
+        log(Self.describe("closed 1×1", single))
+        let peak = try LoadDriver.closedLoop(try connect(connections), workload: workload, pipeline: pipeline, seconds: seconds,
+                                             maxRequests: requests)
+        report.add(mode: "closed", clients: connections, pipeline: pipeline, result: peak)
+        log(Self.describe("closed \(connections)×\(pipeline)", peak))
+        let rates = openFractions.map { $0 * peak.qps } + openRates
+        for rate in rates where rate > 0 {
+            let schedule = try OpenLoopSchedule(rate: rate, senders: connections)
+            let result = try LoadDriver.openLoop(try connect(connections), workload: workload, schedule: schedule, seconds: openSeconds ?? seconds)
+            report.add(mode: "open", clients: connections, pipeline: 0, result: result, target: rate)
+            log(Self.describe(String(format: "open %.0f/s", rate), result))
+        }
+        return peak
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import M2GRLData
+
+/// Guards the bytes `prepare` writes: the data files of small synthetic datasets must hash to
+/// the digests recorded from `main` before the prepare pipeline was optimised (commit 89f68a8).
+/// A change here means the dataset format or a rule changed, not just the speed.
+@Suite struct GoldenOutputTests {
+    /// FNV-1a 64 over every data file (not `manifest.json`, whose `source` names temporary
+    /// paths, nor `stats.json`, which holds timings), in name order, each prefixed by its name.
+    static func digest(_ directory: URL) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0 != "manifest.json" && $0 != "stats.json" }.sorted()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        for name in names {
+            mix(name.utf8)
+            mix(try Data(contentsOf: directory.appendingPathComponent(name)))
+        }
+        return String(hash, radix: 16) + "/\(names.count)"
+    }
+
+    /// Runs `prepare` (splits valid + test) on a synthetic log and returns each split's digest.
+    static func prepare(_ config: SynthConfig, cutoff: Int64? = nil) throws -> [String: String] {
+        let dir = try Fixtures.directory()
+        let log = dir.appendingPathComponent("log.tsv").path
+        try SyntheticLogGenerator(config: config).write(to: log)
+        var options = PrepareOptions(input: .logs([log]), output: dir.appendingPathComponent("out"),
+                                     splits: cutoff.map { [.cutoff($0)] } ?? [.valid, .test])
+        options.read.interruption = Interruption()
+        let report = try DatasetPreparer.run(options)
+        var digests: [String: String] = [:]
+        for split in report.splits {
+            digests[split.split] = try digest(options.output.appendingPathComponent(split.split))
+        }
+        return digests
+    }
+
+    @Test func behaviourLogDatasetsUnchanged() throws {
+        let digests = try Self.prepare(try SynthConfig(events: 20_000, days: 3, seed: 11))
+        print("golden behaviour log: \(digests)")
+        #expect(digests == ["valid": "a31d41efab22b721/37", "test": "7521fc29864e0e7e/37"])
+    }
+
+    @Test func appSessionCutoffDatasetUnchanged() throws {
+        let config = try SynthConfig(events: 12_000, days: 3, seed: 5, appSessions: true)
+        let digests = try Self.prepare(config, cutoff: LogTimestamp.parse("2026-11-03")!)
+        print("golden app sessions + cutoff: \(digests)")
+        #expect(digests == ["cutoff": "c83cb306403b1e01/37"])
+    }
+
+    @Test(.enabled(if: MovieLensTests.directory != nil)) func movieLensDatasetsUnchanged() throws {
+        let dir = try Fixtures.directory()
+        var options = PrepareOptions(input: .movieLens(directory: MovieLensTests.directory!), output: dir)
+        options.read.interruption = Interruption()
+        let report = try DatasetPreparer.run(options)
+        var digests: [String: String] = [:]
+        for split in report.splits { digests[split.split] = try Self.digest(dir.appendingPathComponent(split.split)) }
+        print("golden ml-100k: \(digests)")
+        #expect(digests == ["valid": "9f2aa11416299b73/37", "test": "312bb4b204a91833/37"])
+    }
+
+    /// The builder's attribute columns and a scan of the items write the same item files.
+    @Test func itemAttributeColumnsMatchItems() throws {
+        let dir = try Fixtures.directory()
+        let log = dir.appendingPathComponent("log.tsv").path
+        try SyntheticLogGenerator(config: try SynthConfig(events: 4_000, days: 2, seed: 3)).write(to: log)
+        var (dataset, _) = DatasetBuilder(log: try EventLogReader.read(files: [log]), rules: .behaviourLog).build(split: .test)
+        #expect(dataset.itemAttributeColumns != nil)
+        try dataset.write(to: dir.appendingPathComponent("columns"))
+        let items = dataset.items
+        dataset.items = items  // any change to the items drops the columns
+        #expect(dataset.itemAttributeColumns == nil)
+        try dataset.write(to: dir.appendingPathComponent("scanned"))
+        #expect(try Self.digest(dir.appendingPathComponent("columns")) == Self.digest(dir.appendingPathComponent("scanned")))
+    }
+}
