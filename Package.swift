@@ -69,7 +69,9 @@ let package = Package(
             ]
         ),
         .target(name: "RPCClient", dependencies: ["WireProtocol"]),
-        .target(name: "M2GRLBench", dependencies: ["WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore"]),
+        .target(name: "M2GRLBench", dependencies: ["WireProtocol", "Snapshot", "VectorIndex", "M2GRLCore", "CBenchPoll"]),
+        // epoll and timerfd declarations for the bench's single-threaded open-loop driver.
+        .target(name: "CBenchPoll"),
 
         // MARK: Command line
         .target(

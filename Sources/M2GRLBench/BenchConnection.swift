@@ -7,7 +7,7 @@ public final class BenchConnection: LoadConnection, @unchecked Sendable {
     // @unchecked Sendable: `socket` is immutable; the read state (`decoder`, `buffer`) is only used
     // by the one thread that calls `nextFrame`, and `write` touches nothing but the descriptor.
     let socket: BlockingSocket
-    private var decoder = FrameDecoder(maximumBodyLength: 64 << 20)
+    var decoder = FrameDecoder(maximumBodyLength: 64 << 20)
     private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
 
     /// Connects to `host:port` (IPv4 literal or "localhost") with TCP_NODELAY; sends HELLO unless `raw`.

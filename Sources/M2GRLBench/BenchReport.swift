@@ -48,6 +48,10 @@ public struct BenchReport {
             row["not_sent"] = result.notSent
             let lag = Self.latencyObject(result.sendLag)
             row["send_lag_us"] = ["p50": lag["p50"]!, "p99": lag["p99"]!]
+            if let driver = result.driver {
+                row["open_loop_driver"] = driver.rawValue
+                if driver != .threads { row["concurrency"] = "one client thread for all connections (epoll, non-blocking)" }
+            }
         }
         runs.append(row)
     }

@@ -22,6 +22,8 @@ public struct BenchRunner {
         /// Absolute open-loop rates (requests/s).
         public var openRates: [Double] = []
         public var echoPort: Int?
+        /// How open-loop runs drive their connections.
+        public var openLoopDriver: OpenLoopDriver = .epoll
         public var indexLabel = "item"
         /// BLAS settings of the in-process floor; keep them equal to the server's
         /// (`blas_threshold`, `blas_threads`, both 1 by default) so the floor searches the same way.
@@ -61,8 +63,9 @@ public struct BenchRunner {
             log(String(format: "in-process Faiss (1 thread, BLAS from \(o.floorBLASThreshold) queries, same snapshot): p50 %.1f µs p99 %.1f µs", Double(latency.percentile(0.5)) / 1e3,
                        Double(latency.percentile(0.99)) / 1e3) + (floorRecall.map { String(format: ", recall %.4f", $0) } ?? ""))
         }
-        let plan = LoadPlan(connections: o.connections, pipeline: o.pipeline, seconds: o.seconds, requests: o.requests,
+        var plan = LoadPlan(connections: o.connections, pipeline: o.pipeline, seconds: o.seconds, requests: o.requests,
                             openFractions: o.openFractions, openRates: o.openRates)
+        plan.openLoopDriver = o.openLoopDriver
         try plan.run(workload: workload, connect: { (n) throws(BenchError) in try connect(n) }, into: &report, log: log)
         if let echoPort = o.echoPort {
             let ping = try BenchWorkload(mix: [(.ping, 1)], view: o.view, k: o.k, vectors: [], dimension: 0, keys: [], batchSize: 1)

@@ -14,6 +14,8 @@ public struct LoadResult: Sendable {
     public var errors = 0
     public var notSent = 0
     public var seconds = 0.0
+    /// The open-loop driver that produced this result (nil for closed loop).
+    public var driver: OpenLoopDriver?
 
     init(ops: [BenchOp]) {
         self.ops = ops
@@ -41,8 +43,8 @@ public struct LoadResult: Sendable {
 }
 
 /// Drives connections in closed loop (each connection keeps `pipeline` requests in flight) or open
-/// loop (requests leave at scheduled times whatever the replies do). One thread per connection
-/// (plus one sender thread per connection in open loop).
+/// loop (requests leave at scheduled times whatever the replies do). Closed loop: one thread per
+/// connection. Open loop: one thread for all connections (epoll) or two per connection (threads).
 public enum LoadDriver {
     /// Closed loop for `seconds` (or until `maxRequests` were sent in all).
     public static func closedLoop(_ connections: [any LoadConnection], workload: BenchWorkload, pipeline: Int,
@@ -91,7 +93,26 @@ public enum LoadDriver {
     }
 
     /// Open loop: `schedule` decides when each request is due; latency counts from that time.
+    /// `driver` picks one thread for all connections (`epoll`, the default) or two per connection
+    /// (`threads`); `replyTimeout` bounds the wait for outstanding replies (epoll driver).
     public static func openLoop(_ connections: [any LoadConnection], workload: BenchWorkload, schedule: OpenLoopSchedule,
+                                seconds: Double, driver: OpenLoopDriver = .epoll, replyTimeout: Double = 30) throws(BenchError) -> LoadResult {
+        var result: LoadResult
+        switch driver {
+        case .threads:
+            result = try openLoopThreads(connections, workload: workload, schedule: schedule, seconds: seconds)
+        case .epoll, .epollSpin:
+            let loop = EpollOpenLoop(workload: workload, schedule: schedule, seconds: seconds, spinNanos: driver.spinNanos,
+                                     replyTimeoutNanos: UInt64(max(0.001, replyTimeout) * 1e9))
+            result = try loop.run(connections)
+        }
+        result.driver = driver
+        return result
+    }
+
+    /// The threaded open loop: a sender thread sleeping until each due time plus a blocking
+    /// receiver thread, per connection.
+    static func openLoopThreads(_ connections: [any LoadConnection], workload: BenchWorkload, schedule: OpenLoopSchedule,
                                 seconds: Double) throws(BenchError) -> LoadResult {
         let start = monotonicNanos() + 20_000_000 // 20 ms for every thread to get ready
         let results = try runThreads(connections.count) { (s) throws(BenchError) -> LoadResult in

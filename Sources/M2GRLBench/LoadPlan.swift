@@ -15,6 +15,8 @@ public struct LoadPlan: Sendable {
     public var openRates: [Double]
     /// Seconds per open-loop point (default: `seconds`).
     public var openSeconds: Double?
+    /// How open-loop runs drive their connections.
+    public var openLoopDriver: OpenLoopDriver = .epoll
 
     public init(connections: Int, pipeline: Int, seconds: Double, requests: Int? = nil, openFractions: [Double] = [],
                 openRates: [Double] = [], openSeconds: Double? = nil) {
@@ -41,9 +43,11 @@ public struct LoadPlan: Sendable {
         let rates = openFractions.map { $0 * peak.qps } + openRates
         for rate in rates where rate > 0 {
             let schedule = try OpenLoopSchedule(rate: rate, senders: connections)
-            let result = try LoadDriver.openLoop(try connect(connections), workload: workload, schedule: schedule, seconds: openSeconds ?? seconds)
+            let result = try LoadDriver.openLoop(try connect(connections), workload: workload, schedule: schedule, seconds: openSeconds ?? seconds,
+                                              driver: openLoopDriver)
             report.add(mode: "open", clients: connections, pipeline: 0, result: result, target: rate)
-            log(Self.describe(String(format: "open %.0f/s", rate), result))
+            log(Self.describe(String(format: "open %.0f/s", rate) + " [\(openLoopDriver.rawValue)]", result) + String(
+                format: "\n  send lag p50 %.1f  p99 %.1f µs", Double(result.sendLag.percentile(0.5)) / 1e3, Double(result.sendLag.percentile(0.99)) / 1e3))
         }
         return peak
     }

@@ -6,9 +6,9 @@ public final class RESPConnection: LoadConnection, @unchecked Sendable {
     // @unchecked Sendable: `socket` is immutable and full duplex; the read state (`decoder`,
     // `buffer`, `received`) is only touched by the one thread that receives.
     let socket: BlockingSocket
-    private var decoder = RESPDecoder()
+    var decoder = RESPDecoder()
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-    private var received: UInt64 = 0
+    var received: UInt64 = 0
 
     /// Connects to `host:port` (IPv4 literal or "localhost").
     public init(host: String, port: Int) throws(BenchError) {

@@ -41,6 +41,8 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Stop a closed-loop run after this many requests.") var requests: Int?
     @Option(help: "Open-loop rates as fractions of the closed-loop peak, comma-separated (e.g. 0.7).") var openFraction: String?
     @Option(help: "Open-loop rates in requests/s, comma-separated.") var openRate: String?
+    @Option(help: "Open-loop driver: epoll (one thread, timerfd), epoll-spin (spins the last 50 µs), threads (two per connection).")
+    var openLoopDriver = "epoll"
     @Option(help: "Port of a bare libuv echo server (Benchmarks/echo) for the transport floor.") var echoPort: Int?
     @Option(help: "Series name in the JSON (e.g. HNSW32).") var index = "item"
     @Option(help: "Write the JSON result here.") var json: String?
@@ -63,6 +65,10 @@ struct BenchRunCommand: ParsableCommand {
         options.openFractions = try Self.numbers(openFraction)
         options.openRates = try Self.numbers(openRate)
         options.echoPort = echoPort
+        guard let driver = OpenLoopDriver(rawValue: openLoopDriver) else {
+            throw ValidationError("--open-loop-driver must be one of \(OpenLoopDriver.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        options.openLoopDriver = driver
         let loaded = try snapshot.map { path -> LoadedSnapshot in
             let url = URL(fileURLWithPath: path)
             let current = url.appendingPathComponent("current")

@@ -1,0 +1,2 @@
+// Header-only shim: see include/CBenchPoll.h.
+#include "CBenchPoll.h"
