@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 DATA="${DATA:-/tmp/m2grl-peers/data/n100000-d64-q2000}"
 WORK="$(realpath -m "${WORK:-/tmp/m2grl-server-bench}")"
-ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-3}" DRIVERS="${DRIVERS:-epoll threads}"
+ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-3}" DRIVERS="${DRIVERS:-epoll threads epoll-spin}"
 BIN="${BIN:-$(swift build -c release --show-bin-path)/m2grl}"
 root="$WORK/snap-IVF1024-$(basename "$DATA")"
 [[ -e "$root/current" ]] || "$BIN" bench snapshot --vectors "$DATA/base.f32" --snapshots "$root" --factory IVF1024,Flat --nprobe 1 >&2 || exit 1
@@ -30,7 +30,7 @@ o = [x for x in doc["runs"] if x["mode"] == "open"][0]
 c = [x for x in doc["runs"] if x["mode"] == "closed" and x["clients"] > 1][0]
 print(f"{sys.argv[2]:7} r{sys.argv[3]}  peak {c['qps']:8.0f}/s  open {o['qps']:8.0f}/s (target {o['target_qps']:.0f})  "
       f"p50 {o['latency_us']['p50']:7.1f}  p99 {o['latency_us']['p99']:8.1f} us  send-lag p99 {o['send_lag_us']['p99']:7.1f} us  "
-      f"driver {o.get('open_loop_driver')}  load {doc['machine']['loadavg']}")
+      f"client CPU {o.get('client_cpu_s', 0):.2f} s/{o['duration_s']:.1f} s  driver {o.get('open_loop_driver')}  load {doc['machine']['loadavg']}")
 PY
   done
 done

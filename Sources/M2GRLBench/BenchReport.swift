@@ -50,6 +50,7 @@ public struct BenchReport {
             row["send_lag_us"] = ["p50": lag["p50"]!, "p99": lag["p99"]!]
             if let driver = result.driver {
                 row["open_loop_driver"] = driver.rawValue
+                if let cpu = result.clientCPUSeconds { row["client_cpu_s"] = (cpu * 1000).rounded() / 1000 }
                 if driver != .threads { row["concurrency"] = "one client thread for all connections (epoll, non-blocking)" }
             }
         }

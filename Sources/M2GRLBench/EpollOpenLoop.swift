@@ -73,7 +73,7 @@ struct EpollOpenLoop {
                 result.sendLag.record(now &- due(s, j))
                 let frame = workload.request(j * n + s).frame
                 if lanes[s].output.isEmpty { dirty.append(s) }
-                lanes[s].output += lanes[s].connection.wireBytes(frame, sequence: UInt64(j + 1))
+                lanes[s].connection.append(frame, sequence: UInt64(j + 1), to: &lanes[s].output)
                 lanes[s].sent += 1
             }
             for s in dirty { try flush(&lanes[s], token: s, poller: poller) }

@@ -16,6 +16,8 @@ public struct LoadResult: Sendable {
     public var seconds = 0.0
     /// The open-loop driver that produced this result (nil for closed loop).
     public var driver: OpenLoopDriver?
+    /// CPU seconds the client process spent in the open-loop run (all its threads).
+    public var clientCPUSeconds: Double?
 
     init(ops: [BenchOp]) {
         self.ops = ops
@@ -98,6 +100,7 @@ public enum LoadDriver {
     public static func openLoop(_ connections: [any LoadConnection], workload: BenchWorkload, schedule: OpenLoopSchedule,
                                 seconds: Double, driver: OpenLoopDriver = .epoll, replyTimeout: Double = 30) throws(BenchError) -> LoadResult {
         var result: LoadResult
+        let cpuBefore = processCPUNanos()
         switch driver {
         case .threads:
             result = try openLoopThreads(connections, workload: workload, schedule: schedule, seconds: seconds)
@@ -107,7 +110,15 @@ public enum LoadDriver {
             result = try loop.run(connections)
         }
         result.driver = driver
+        result.clientCPUSeconds = Double(processCPUNanos() &- cpuBefore) / 1e9
         return result
+    }
+
+    /// CPU time of this process (all threads) in nanoseconds.
+    static func processCPUNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
     /// The threaded open loop: a sender thread sleeping until each due time plus a blocking

@@ -47,7 +47,8 @@ public struct LoadPlan: Sendable {
                                               driver: openLoopDriver)
             report.add(mode: "open", clients: connections, pipeline: 0, result: result, target: rate)
             log(Self.describe(String(format: "open %.0f/s", rate) + " [\(openLoopDriver.rawValue)]", result) + String(
-                format: "\n  send lag p50 %.1f  p99 %.1f µs", Double(result.sendLag.percentile(0.5)) / 1e3, Double(result.sendLag.percentile(0.99)) / 1e3))
+                format: "\n  send lag p50 %.1f  p99 %.1f µs, client CPU %.2f s", Double(result.sendLag.percentile(0.5)) / 1e3,
+                Double(result.sendLag.percentile(0.99)) / 1e3, result.clientCPUSeconds ?? 0))
         }
         return peak
     }

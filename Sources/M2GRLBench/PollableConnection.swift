@@ -5,8 +5,8 @@ import WireProtocol
 protocol PollableConnection: LoadConnection {
     /// The connected socket's descriptor.
     var descriptor: Int32 { get }
-    /// The bytes to write for `request` as sequence number `sequence`.
-    func wireBytes(_ request: [UInt8], sequence: UInt64) -> [UInt8]
+    /// Appends the bytes to write for `request` as sequence number `sequence` to `output`.
+    func append(_ request: [UInt8], sequence: UInt64, to output: inout [UInt8])
     /// Hands received bytes to the reply decoder.
     func absorb(_ bytes: UnsafeRawBufferPointer)
     /// The next complete reply already received, if any.
@@ -16,10 +16,12 @@ protocol PollableConnection: LoadConnection {
 extension BenchConnection: PollableConnection {
     var descriptor: Int32 { socket.fd }
 
-    func wireBytes(_ request: [UInt8], sequence: UInt64) -> [UInt8] {
-        var frame = request
-        Self.setRequestID(sequence, in: &frame)
-        return frame
+    func append(_ request: [UInt8], sequence: UInt64, to output: inout [UInt8]) {
+        let at = output.count
+        output += request
+        withUnsafeBytes(of: sequence.littleEndian) { id in
+            output.withUnsafeMutableBytes { ($0.baseAddress! + at + 8).copyMemory(from: id.baseAddress!, byteCount: 8) }
+        }
     }
 
     func absorb(_ bytes: UnsafeRawBufferPointer) { decoder.feed(bytes) }
@@ -35,7 +37,7 @@ extension BenchConnection: PollableConnection {
 extension RESPConnection: PollableConnection {
     var descriptor: Int32 { socket.fd }
 
-    func wireBytes(_ request: [UInt8], sequence: UInt64) -> [UInt8] { request }
+    func append(_ request: [UInt8], sequence: UInt64, to output: inout [UInt8]) { output += request }
 
     func absorb(_ bytes: UnsafeRawBufferPointer) { decoder.feed(bytes) }
 

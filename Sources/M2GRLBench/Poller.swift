@@ -9,6 +9,8 @@ final class Poller {
     static let timerToken = UInt64.max
     let fd: Int32
     let timer: Int32
+    /// The deadline the timer is armed for (0: disarmed).
+    private(set) var armedAt: UInt64 = 0
 
     init() throws(BenchError) {
         fd = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -44,12 +46,15 @@ final class Poller {
     }
 
     /// Arms the timer to fire at monotonic time `deadline` (nanoseconds); 0 disarms it. Re-arming
-    /// also clears a previous expiry, so the timer never needs reading.
+    /// also clears a previous expiry, so the timer never needs reading. Arming for the deadline
+    /// already set is free (no system call).
     func arm(at deadline: UInt64) throws(BenchError) {
+        guard deadline != armedAt else { return }
         var spec = itimerspec()
         spec.it_value = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
         guard timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME), &spec, nil) == 0 else {
             throw BenchError(.io, "timerfd_settime: \(String(cString: strerror(errno)))")
         }
+        armedAt = deadline
     }
 }
