@@ -25,7 +25,7 @@ echo "== train-diversity: the multi-view metric model on frozen embeddings"
 
 echo "== export: one Faiss inner-product index per table, published as snapshots/current"
 "$M2GRL" export --bundle "$RUN/model" --snapshots "$RUN/snapshots"
-"$M2GRL" inspect "$RUN/snapshots/current" | head -40
+"$M2GRL" inspect "$RUN/snapshots/current" | sed -n 1,40p   # sed reads to the end: no SIGPIPE under pipefail
 
 echo "== neighbors (in-process): Star Wars (1977)"
 "$M2GRL" neighbors --snapshot "$RUN/snapshots" --view item --id 50 -k 10

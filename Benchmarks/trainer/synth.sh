@@ -12,7 +12,7 @@ OUT=${OUT:-runs/synth-bench}
 mkdir -p "$OUT"
 [ -f "$OUT/log.tsv" ] || $M2GRL synth --events "$EVENTS" --out "$OUT/log.tsv" --quiet
 [ -d "$OUT/data/test" ] || $M2GRL prepare --input "$OUT/log.tsv" --out "$OUT/data" --quiet
-TRAIN="$M2GRL train --data $OUT/data/test --select-on $OUT/data/valid $*"
+TRAIN="$M2GRL train --config ${CONFIG:-Config/train-sparse.toml} --data $OUT/data/test --select-on $OUT/data/valid $*"
 $TRAIN --out "$OUT/m2grl" 2> "$OUT/m2grl.log"
 $TRAIN --views item --out "$OUT/single" 2> "$OUT/single.log"
 $M2GRL evaluate --data "$OUT/data/test" --model popularity

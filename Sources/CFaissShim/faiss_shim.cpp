@@ -22,6 +22,10 @@
 #include <string>
 #include <unordered_set>
 
+// OpenBLAS' own thread pool (Debian's pthread variant ignores OpenMP settings).
+extern "C" void openblas_set_num_threads(int);
+extern "C" int openblas_get_num_threads(void);
+
 extern "C" {
 void omp_set_num_threads(int);
 int omp_get_max_threads(void);
@@ -378,5 +382,8 @@ int32_t m2g_get_omp_threads(void) { return omp_get_max_threads(); }
 
 void m2g_set_blas_threshold(int32_t n) { faiss::distance_compute_blas_threshold = n > 0 ? n : 1; }
 int32_t m2g_get_blas_threshold(void) { return faiss::distance_compute_blas_threshold; }
+
+void m2g_set_blas_threads(int32_t n) { openblas_set_num_threads(n > 0 ? n : 1); }
+int32_t m2g_get_blas_threads(void) { return openblas_get_num_threads(); }
 
 } // extern "C"

@@ -23,6 +23,10 @@ public struct BenchRunner {
         public var openRates: [Double] = []
         public var echoPort: Int?
         public var indexLabel = "item"
+        /// BLAS settings of the in-process floor; keep them equal to the server's
+        /// (`blas_threshold`, `blas_threads`, both 1 by default) so the floor searches the same way.
+        public var floorBLASThreshold = 1
+        public var floorBLASThreads = 1
         public init() {}
     }
 
@@ -50,10 +54,11 @@ public struct BenchRunner {
         if let recall { log(String(format: "server recall@%d = %.4f over %d queries", o.k, recall, dataset.count)) }
         report.recall = recall
         if let view {
-            let (latency, found) = try InProcessFloor.measure(view: view, dataset: dataset, k: o.k, rounds: 2)
+            let (latency, found) = try InProcessFloor.measure(view: view, dataset: dataset, k: o.k, rounds: 2,
+                                                                blasThreshold: o.floorBLASThreshold, blasThreads: o.floorBLASThreads)
             let floorRecall = dataset.recall(found, k: o.k)
             report.floor = (latency, floorRecall)
-            log(String(format: "in-process Faiss (1 thread, same snapshot): p50 %.1f µs p99 %.1f µs", Double(latency.percentile(0.5)) / 1e3,
+            log(String(format: "in-process Faiss (1 thread, BLAS from \(o.floorBLASThreshold) queries, same snapshot): p50 %.1f µs p99 %.1f µs", Double(latency.percentile(0.5)) / 1e3,
                        Double(latency.percentile(0.99)) / 1e3) + (floorRecall.map { String(format: ", recall %.4f", $0) } ?? ""))
         }
         let plan = LoadPlan(connections: o.connections, pipeline: o.pipeline, seconds: o.seconds, requests: o.requests,

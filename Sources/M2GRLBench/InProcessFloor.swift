@@ -5,12 +5,16 @@ import VectorIndex
 /// the same Faiss index of the same snapshot (one OpenMP thread, caller-owned result buffers).
 public enum InProcessFloor {
     /// Times `rounds` passes over the queries; returns the latency histogram (ns) and the
-    /// external ids found for each query (first pass).
-    public static func measure(view: ServedView, dataset: BenchDataset, k: Int, rounds: Int = 1) throws(BenchError) -> (latency: LogLinearHistogram, found: [[String]]) {
+    /// external ids found for each query (first pass). `blasThreshold` and `blasThreads` are the
+    /// process-wide BLAS settings to search with (the server's defaults are 1 and 1).
+    public static func measure(view: ServedView, dataset: BenchDataset, k: Int, rounds: Int = 1,
+                               blasThreshold: Int = 1, blasThreads: Int = 1) throws(BenchError) -> (latency: LogLinearHistogram, found: [[String]]) {
         guard dataset.dimension == view.dimension else {
             throw BenchError(.invalidArgument, "queries have dimension \(dataset.dimension), view '\(view.name)' has \(view.dimension)")
         }
         VectorIndex.setOpenMPThreads(1)
+        VectorIndex.blasThreshold = blasThreshold
+        VectorIndex.blasThreads = blasThreads
         var histogram = LogLinearHistogram()
         var found: [[String]] = []
         var scores = [Float](repeating: 0, count: k)

@@ -44,9 +44,12 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Port of a bare libuv echo server (Benchmarks/echo) for the transport floor.") var echoPort: Int?
     @Option(help: "Series name in the JSON (e.g. HNSW32).") var index = "item"
     @Option(help: "Write the JSON result here.") var json: String?
+    @Option(help: "The floor's BLAS threshold (query count from which Faiss uses BLAS); match the server's blas_threshold.")
+    var floorBlasThreshold = 1
 
     func run() throws {
         var options = BenchRunner.Options()
+        options.floorBLASThreshold = floorBlasThreshold
         options.host = host
         options.port = port
         options.view = view

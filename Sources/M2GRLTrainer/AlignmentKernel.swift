@@ -30,12 +30,13 @@ public final class AlignmentScratch: @unchecked Sendable {
 /// one. `e_i` is the item's input row, `e_a` the attribute's output row (M2GRL.md §2).
 public enum AlignmentKernel {
     /// Adds `coef · ∂loss/∂θ` for `e_i`, every `e_a` and `W` into `sink`; returns the loss.
-    /// Gradients are computed with the parameters as they were on entry.
+    /// Gradients are computed with the parameters as they were on entry. `itemScale` further scales
+    /// the gradient into the item's input row (`alignment.item_scale`).
     @inline(__always)
     public static func train<S: GradientSink>(
         task: Int, attributeView: Int, item: Int, attribute: Int, negatives: UnsafePointer<Int32>, negativeCount: Int,
         itemInput: UnsafeMutablePointer<Float>, attributeOutput: UnsafeMutablePointer<Float>, w: UnsafeMutablePointer<Float>,
-        dimension d: Int, coef: Float, scratch: AlignmentScratch, sink: inout S
+        dimension d: Int, coef: Float, itemScale: Float = 1, scratch: AlignmentScratch, sink: inout S
     ) -> Float {
         let ei = itemInput + item * d
         let ri = scratch.ri, dri = scratch.dri
@@ -75,7 +76,7 @@ public enum AlignmentKernel {
         for j in 0..<n {
             VectorMath.outerAdd(coef, scratch.dua + j * d, attributeOutput + Int(scratch.targets[j]) * d, dw, rows: d, cols: d)
         }
-        VectorMath.axpy(coef, dei, sink.input(0, item), d)
+        VectorMath.axpy(coef * itemScale, dei, sink.input(0, item), d)
         for j in 0..<n {
             VectorMath.axpy(coef, scratch.dea + j * d, sink.output(attributeView, Int(scratch.targets[j])), d)
         }

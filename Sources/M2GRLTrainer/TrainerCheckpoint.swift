@@ -132,7 +132,9 @@ public struct TrainerCheckpoint: Sendable {
     func restore(into trainer: M2GRLTrainer) throws {
         let free: Set<String> = ["training.epochs", "training.schedule_epochs", "training.threads", "selection.patience", "log.every"]
         let mine = trainer.config.flattened.filter { !free.contains($0.key) }
-        let theirs = state.configuration.filter { !free.contains($0.key) }
+        // A key the checkpoint lacks (written before the key existed) had its default value then.
+        let theirs = TrainingConfiguration().flattened.merging(state.configuration) { _, stored in stored }
+            .filter { !free.contains($0.key) }
         if mine != theirs {
             let diff = mine.keys.filter { mine[$0] != theirs[$0] }.sorted()
             throw TrainerError(.invalidCheckpoint, "checkpoint was written with a different configuration (\(diff.joined(separator: ", ")))")

@@ -34,12 +34,20 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var negatives = 10
     public var noise = Noise.unigram
     public var noisePower = 0.75
+    /// word2vec frequent-item subsampling threshold `t` (0 = off): each epoch every token of a
+    /// view's sequences is kept with probability `min(1, (√(f/t) + 1)·t/f)`, `f` its train frequency.
+    public var sample = 0.0
     /// Restrict training to these views (names); empty = all views. `["item"]` = single-view skip-gram.
     public var views: [String] = []
     /// Run the inter-view alignment tasks.
     public var alignment = true
     // [alignment]
     public var alignmentNegatives = 10
+    /// Multiplies the alignment tasks' step (every parameter they touch); 1 = as weighted.
+    public var alignmentLearningRateScale = 1.0
+    /// Multiplies the alignment gradient that reaches the item input rows (how hard the attribute
+    /// pulls on the retrieval vectors); 1 = the full gradient, 0 = item rows learn from the item task only.
+    public var alignmentItemScale = 1.0
     // [weighting]
     public var weighting = Weighting.adaptive
     public var minVariance = 0.05
@@ -84,8 +92,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Every key this configuration understands, in file order.
     public static let keys: [String] = [
         "model.dimension",
-        "skipgram.window", "skipgram.dynamic_window", "skipgram.negatives", "skipgram.noise", "skipgram.noise_power",
-        "skipgram.views", "alignment.enabled", "alignment.negatives",
+        "skipgram.window", "skipgram.dynamic_window", "skipgram.negatives", "skipgram.noise", "skipgram.noise_power", "skipgram.sample",
+        "skipgram.views", "alignment.enabled", "alignment.negatives", "alignment.learning_rate_scale", "alignment.item_scale",
         "weighting.mode", "weighting.min_variance", "weighting.static_item_weight", "weighting.static_other_weight", "weighting.learning_rate", "weighting.init_from_loss",
         "optimizer.kind", "optimizer.learning_rate", "optimizer.min_learning_rate_fraction", "optimizer.clip_norm",
         "optimizer.beta1", "optimizer.beta2", "optimizer.epsilon", "optimizer.batch_size",
@@ -122,11 +130,14 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case "skipgram.negatives": negatives = try int()
         case "skipgram.noise": noise = try choice(Noise.self)
         case "skipgram.noise_power": noisePower = try double()
+        case "skipgram.sample": sample = try double()
         case "skipgram.views":
             let list = value.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             views = list.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"")) }.filter { !$0.isEmpty }
         case "alignment.enabled": alignment = try bool()
         case "alignment.negatives": alignmentNegatives = try int()
+        case "alignment.learning_rate_scale": alignmentLearningRateScale = try double()
+        case "alignment.item_scale": alignmentItemScale = try double()
         case "weighting.mode": weighting = try choice(Weighting.self)
         case "weighting.min_variance": minVariance = try double()
         case "weighting.static_item_weight": staticItemWeight = try double()
@@ -167,6 +178,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         try check(negatives >= 0, "skipgram.negatives", "≥ 0")
         try check(alignmentNegatives >= 0, "alignment.negatives", "≥ 0")
         try check(noisePower >= 0, "skipgram.noise_power", "≥ 0")
+        try check(sample >= 0, "skipgram.sample", "≥ 0")
+        try check(alignmentLearningRateScale >= 0, "alignment.learning_rate_scale", "≥ 0")
+        try check(alignmentItemScale >= 0, "alignment.item_scale", "≥ 0")
         try check(minVariance > 0, "weighting.min_variance", "> 0")
         try check(learningRate > 0, "optimizer.learning_rate", "> 0")
         try check(clipNorm > 0, "optimizer.clip_norm", "> 0")
@@ -186,8 +200,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "model.dimension": "\(dimension)",
             "skipgram.window": "\(window)", "skipgram.dynamic_window": "\(dynamicWindow)",
             "skipgram.negatives": "\(negatives)", "skipgram.noise": noise.rawValue, "skipgram.noise_power": "\(noisePower)",
+            "skipgram.sample": "\(sample)",
             "skipgram.views": "[" + views.map { "\"\($0)\"" }.joined(separator: ", ") + "]",
             "alignment.enabled": "\(alignment)", "alignment.negatives": "\(alignmentNegatives)",
+            "alignment.learning_rate_scale": "\(alignmentLearningRateScale)", "alignment.item_scale": "\(alignmentItemScale)",
             "weighting.mode": weighting.rawValue, "weighting.min_variance": "\(minVariance)",
             "weighting.static_item_weight": "\(staticItemWeight)", "weighting.static_other_weight": "\(staticOtherWeight)", "weighting.learning_rate": "\(weightLearningRate)",
             "weighting.init_from_loss": "\(weightInitFromLoss)",

@@ -18,6 +18,8 @@ public struct TrainingCorpus: Sendable {
     public let units: [UInt64]
     /// Positive pairs per epoch by task at the full window (dynamic windows see fewer).
     public let unitCounts: [Int]
+    /// Frequent-item subsampling of the intra-view tokens (`skipgram.sample`; inactive at 0).
+    public let subsampler: Subsampler
 
     public init(dataset: PreparedDataset, plan: TaskPlan, config: TrainingConfiguration) throws {
         var tokens = Array(repeating: [Int32](), count: dataset.views.count)
@@ -74,6 +76,7 @@ public struct TrainingCorpus: Sendable {
         self.pairAttributes = pairAttributes.map(SharedBuffer.init)
         self.units = units
         self.unitCounts = unitCounts
+        subsampler = Subsampler(dataset: dataset, threshold: config.sample)
         noise = dataset.views.map { NoiseSampler(counts: $0.counts, power: config.noisePower, uniform: config.noise == .uniform) }
     }
 

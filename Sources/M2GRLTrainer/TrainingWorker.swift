@@ -41,6 +41,8 @@ final class TrainingWorker: @unchecked Sendable {
     var sGradient: [Float]
     /// Dataset view of each intra task.
     let taskView: [Int]
+    /// The subsampling salt of the current epoch (`Subsampler.salt`).
+    var epochSalt: UInt64 = 0
 
     init(parameters: ModelParameters, corpus: TrainingCorpus, plan: TaskPlan, config: TrainingConfiguration, steps: Int) {
         self.parameters = parameters
@@ -91,6 +93,8 @@ final class TrainingWorker: @unchecked Sendable {
         let batch = config.batchSize
         let window = config.window
         let isAdam = config.optimizer == .adam
+        let subsampler = corpus.subsampler
+        epochSalt = Subsampler.salt(seed: config.seed, epoch: epoch)
         for t in 0..<plan.count { epochLoss[t] = 0; epochExamples[t] = 0 }
         var pos = range.lowerBound
         while pos < range.upperBound {
@@ -105,10 +109,21 @@ final class TrainingWorker: @unchecked Sendable {
                 let t = Int(u >> 40)
                 if t < intraCount {
                     let p = Int(u & 0xFF_FFFF_FFFF)
-                    let b = config.dynamicWindow ? 1 + rng.below(window) : window
-                    let bd = corpus.bounds[taskView[t]][p]
+                    var b = config.dynamicWindow ? 1 + rng.below(window) : window
+                    let view = taskView[t]
+                    let bd = corpus.bounds[view][p]
                     let lo = Int(bd >> 32), hi = Int(bd & 0xFFFF_FFFF)
-                    let c = min(hi - 1, p + b) - max(lo, p - b)
+                    var c = min(hi - 1, p + b) - max(lo, p - b)
+                    if subsampler.isActive {
+                        let tokens = corpus.tokens[view].pointer
+                        if !subsampler.keeps(view: view, position: p, token: Int(tokens[p]), salt: epochSalt) {
+                            b = 0; c = 0  // a dropped centre: no pairs
+                        } else {
+                            c = 0
+                            for q in max(lo, p - b)..<min(hi, p + b + 1) where q != p
+                                && subsampler.keeps(view: view, position: q, token: Int(tokens[q]), salt: epochSalt) { c += 1 }
+                        }
+                    }
                     windows.append(Int32(b))
                     taskExamples[t] += c
                     examples += c
@@ -127,6 +142,7 @@ final class TrainingWorker: @unchecked Sendable {
             for t in 0..<plan.count where taskExamples[t] > 0 {
                 let w = weights.weight(t, logVariance: sPtr)
                 coefs[t] = isAdam ? w / Float(taskExamples[t]) : -alpha * w
+                if t >= intraCount, config.alignmentLearningRateScale != 1 { coefs[t] *= Float(config.alignmentLearningRateScale) }
             }
             // 3. Forward/backward of every example.
             if var sink = accumulating {
@@ -183,6 +199,8 @@ final class TrainingWorker: @unchecked Sendable {
         let intraCount = plan.intra.count
         let k = config.negatives, ka = config.alignmentNegatives
         let negatives = self.negatives, scratch = self.scratch
+        let subsampler = corpus.subsampler
+        let itemScale = Float(config.alignmentItemScale)
         for i in start..<end {
             let u = units[i]
             let t = Int(u >> 40)
@@ -198,7 +216,8 @@ final class TrainingWorker: @unchecked Sendable {
                 let input = parameters.input[view].values.pointer, output = parameters.output[view].values.pointer
                 let center = Int(tokens[idx])
                 var loss: Float = 0
-                for q in max(lo, idx - b)..<min(hi, idx + b + 1) where q != idx {
+                for q in max(lo, idx - b)..<min(hi, idx + b + 1) where q != idx
+                    && (!subsampler.isActive || subsampler.keeps(view: view, position: q, token: Int(tokens[q]), salt: epochSalt)) {
                     for n in 0..<k { negatives[n] = noise.sample(&rng) }
                     loss += SkipGramKernel.train(view: view, center: center, context: Int(tokens[q]), negatives: negatives,
                                                  negativeCount: k, input: input, output: output, dimension: d,
@@ -214,7 +233,7 @@ final class TrainingWorker: @unchecked Sendable {
                     task: a, attributeView: task.attributeView, item: Int(corpus.pairItems[a][idx]),
                     attribute: Int(corpus.pairAttributes[a][idx]), negatives: negatives, negativeCount: ka,
                     itemInput: parameters.input[0].values.pointer, attributeOutput: parameters.output[task.attributeView].values.pointer,
-                    w: parameters.alignment[a].values.pointer, dimension: d, coef: coef, scratch: alignScratch, sink: &sink)
+                    w: parameters.alignment[a].values.pointer, dimension: d, coef: coef, itemScale: itemScale, scratch: alignScratch, sink: &sink)
                 taskLoss[t] += Double(loss)
             }
         }

@@ -45,6 +45,7 @@ public final class RPCServer: Sendable {
             let executor = TopKExecutor(maxK: configuration.maxK, maxBatch: configuration.maxBatch)
             let loopBox = Mutex<EventLoop?>(nil)
             VectorIndex.blasThreshold = configuration.blasThreshold
+            VectorIndex.blasThreads = configuration.blasThreads
             let workers = WorkerPool(count: configuration.effectiveWorkerThreads, executor: executor,
                                      batchLimit: configuration.microBatchJobs,
                                      spinNanoseconds: UInt64(configuration.spinMicroseconds) * 1_000) { completion in

@@ -11,6 +11,7 @@ import Testing
         #expect(c.windowDays == 7 && c.keepVersions == 5 && c.gateK == 50)
         #expect(c.servers == ["127.0.0.1:7700"] && c.dailyAt == "03:00")
         #expect(c.maxRecallDrop == 0.10 && c.maxCountShrink == 0.5)
+        #expect(c.trainConfigPath == "Config/train-sparse.toml")
         #expect(try c.serverAddresses() == [ServerAddress(host: "127.0.0.1", port: 7700)])
     }
 

@@ -151,7 +151,11 @@ import Testing
         #expect(throws: TrainerError.self) { try c.set("training.epochz", "3") }
         #expect(throws: TrainerError.self) { try c.set("weighting.mode", "magic") }
         #expect(throws: TrainerError.self) { try TrainingConfiguration.parse(toml: "[model\ndimension = 3") }
-        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/train.toml")
-        if let s = try? String(contentsOf: shipped, encoding: .utf8) { _ = try TrainingConfiguration.parse(toml: s) }
+        for name in ["train.toml", "train-sparse.toml"] {
+            let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/\(name)")
+            let s = try String(contentsOf: shipped, encoding: .utf8)
+            let parsed = try TrainingConfiguration.parse(toml: s, source: name)
+            #expect(parsed.dimension > 0)
+        }
     }
 }

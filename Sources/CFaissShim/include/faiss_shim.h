@@ -98,6 +98,9 @@ int32_t m2g_get_omp_threads(void);
 /// Query count from which flat searches use BLAS (faiss::distance_compute_blas_threshold, process-wide).
 void m2g_set_blas_threshold(int32_t n);
 int32_t m2g_get_blas_threshold(void);
+/// Threads of OpenBLAS' own pool (process-wide) used by large BLAS searches.
+void m2g_set_blas_threads(int32_t n);
+int32_t m2g_get_blas_threads(void);
 
 #ifdef __cplusplus
 }
