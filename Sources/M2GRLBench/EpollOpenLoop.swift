@@ -102,7 +102,7 @@ struct EpollOpenLoop {
                 let s = Int(token)
                 if events[e].events & EPOLLOUT.rawValue != 0 { try flush(&lanes[s], token: s, poller: poller) }
                 guard events[e].events & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 else { continue }
-                let got = try receive(&lanes[s], sender: s, buffer: &buffer, start: start, into: &result)
+                let got = try receive(&lanes[s], sender: s, buffer: &buffer, start: start, poller: poller, into: &result)
                 outstanding -= got
                 if got > 0 { lastProgress = monotonicNanos() }
             }
@@ -136,7 +136,7 @@ struct EpollOpenLoop {
     }
 
     /// Reads everything available on one connection and records its replies; returns how many.
-    private func receive(_ lane: inout Lane, sender s: Int, buffer: inout [UInt8], start: UInt64,
+    private func receive(_ lane: inout Lane, sender s: Int, buffer: inout [UInt8], start: UInt64, poller: Poller,
                          into result: inout LoadResult) throws(BenchError) -> Int {
         let fd = lane.connection.descriptor
         var got = 0
@@ -148,7 +148,12 @@ struct EpollOpenLoop {
                 throw BenchError(.connection, "recv: \(String(cString: strerror(errno)))")
             }
             if r == 0 {
-                throw BenchError(.connection, "server closed the connection with \(lane.sent - lane.received) replies outstanding")
+                // A connection closed after its last reply is done, not failed: stop watching it.
+                guard lane.received == lane.count else {
+                    throw BenchError(.connection, "server closed the connection with \(lane.count - lane.received) replies outstanding")
+                }
+                try poller.unwatch(fd)
+                break
             }
             buffer.withUnsafeBytes { lane.connection.absorb(UnsafeRawBufferPointer(rebasing: $0[0..<r])) }
             let now = monotonicNanos()

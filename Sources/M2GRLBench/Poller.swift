@@ -45,6 +45,14 @@ final class Poller {
         }
     }
 
+    /// Stops watching `socket`.
+    func unwatch(_ socket: Int32) throws(BenchError) {
+        var event = epoll_event()
+        guard epoll_ctl(fd, EPOLL_CTL_DEL, socket, &event) == 0 else {
+            throw BenchError(.io, "epoll_ctl: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Arms the timer to fire at monotonic time `deadline` (nanoseconds); 0 disarms it. Re-arming
     /// also clears a previous expiry, so the timer never needs reading. Arming for the deadline
     /// already set is free (no system call).

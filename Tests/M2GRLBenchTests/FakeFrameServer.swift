@@ -8,7 +8,8 @@ import Glibc
 /// A tiny m2grl frame server on 127.0.0.1 for the load-driver tests: decodes each frame and
 /// answers it with a PING frame carrying the same request id, except: every `errorEvery`-th
 /// request gets an ERROR frame, `idOffset` shifts the answered id (an unknown request), and after
-/// `closeAfter` requests the connection is closed; `silent` never answers.
+/// `closeAfter` requests the connection is closed; `silent` never answers; `closeAfterAnswering`
+/// closes once that many requests were answered.
 final class FakeFrameServer: @unchecked Sendable {
     // @unchecked Sendable: every stored property is immutable after init; each accepted
     // connection is served by its own thread with its own state.
@@ -17,6 +18,8 @@ final class FakeFrameServer: @unchecked Sendable {
         var idOffset: UInt64 = 0
         var closeAfter = Int.max
         var silent = false
+        /// Close the connection right after answering this many requests.
+        var closeAfterAnswering = Int.max
     }
 
     let listener: Int32
@@ -77,6 +80,7 @@ final class FakeFrameServer: @unchecked Sendable {
                 }
             }
             if !b.silent, !out.isEmpty { _ = out.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+            if count >= b.closeAfterAnswering { return }
         }
     }
 }

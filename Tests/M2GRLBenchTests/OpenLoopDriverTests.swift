@@ -66,6 +66,16 @@ import WireProtocol
             throws: { ($0 as? BenchError)?.code == .connection }
     }
 
+    @Test func aConnectionClosedAfterItsLastReplyIsNotAnError() throws {
+        let schedule = try OpenLoopSchedule(rate: 1000, senders: 2)
+        let perConnection = schedule.requestCount(sender: 0, seconds: 0.2)
+        #expect(perConnection == schedule.requestCount(sender: 1, seconds: 0.2))
+        let server = try FakeFrameServer(.init(closeAfterAnswering: perConnection))
+        defer { server.stop() }
+        let result = try LoadDriver.openLoop(try connect(server.port, 2), workload: Self.ping, schedule: schedule, seconds: 0.2, replyTimeout: 5)
+        #expect(result.completed == 2 * perConnection)
+    }
+
     @Test func aSilentServerTimesOutWithATypedError() throws {
         let server = try FakeFrameServer(.init(silent: true))
         defer { server.stop() }
