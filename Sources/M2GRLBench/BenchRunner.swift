@@ -29,6 +29,8 @@ public struct BenchRunner {
         /// (`blas_threshold`, `blas_threads`, both 1 by default) so the floor searches the same way.
         public var floorBLASThreshold = 1
         public var floorBLASThreads = 1
+        /// Client receive busy-poll (µs) in the one-connection phases (1×1 and PING vs echo).
+        public var singleBusyPollMicroseconds = 0
         public init() {}
     }
 
@@ -66,12 +68,15 @@ public struct BenchRunner {
         var plan = LoadPlan(connections: o.connections, pipeline: o.pipeline, seconds: o.seconds, requests: o.requests,
                             openFractions: o.openFractions, openRates: o.openRates)
         plan.openLoopDriver = o.openLoopDriver
+        plan.singleBusyPollMicroseconds = o.singleBusyPollMicroseconds
         try plan.run(workload: workload, connect: { (n) throws(BenchError) in try connect(n) }, into: &report, log: log)
         if let echoPort = o.echoPort {
             let ping = try BenchWorkload(mix: [(.ping, 1)], view: o.view, k: o.k, vectors: [], dimension: 0, keys: [], batchSize: 1)
-            let server = try LoadDriver.closedLoop(try connect(1), workload: ping, pipeline: 1, seconds: min(o.seconds, 3))
-            let echo = try LoadDriver.closedLoop([try BenchConnection(host: o.host, port: echoPort, raw: true)], workload: ping,
-                                                 pipeline: 1, seconds: min(o.seconds, 3))
+            let (server, echo) = try LoadPlan.withBusyPoll(microseconds: o.singleBusyPollMicroseconds) { () throws(BenchError) in
+                (try LoadDriver.closedLoop(try connect(1), workload: ping, pipeline: 1, seconds: min(o.seconds, 3)),
+                 try LoadDriver.closedLoop([try BenchConnection(host: o.host, port: echoPort, raw: true)], workload: ping,
+                                           pipeline: 1, seconds: min(o.seconds, 3)))
+            }
             report.transport = (server.overall, echo.overall)
             log(Self.describe("PING m2grl", server))
             log(Self.describe("PING bare libuv echo", echo))

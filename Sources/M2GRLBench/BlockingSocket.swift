@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A connected blocking TCP socket (IPv4, TCP_NODELAY, 30 s receive timeout), shared by the
 /// benchmark's two wire clients (m2grl frames and RESP). Closed on deinit.
@@ -8,6 +9,12 @@ final class BlockingSocket: @unchecked Sendable {
     // @unchecked Sendable: `fd` is immutable and the socket calls are thread-safe; one thread
     // sends while another receives (a TCP socket is full duplex).
     let fd: Int32
+
+    /// How long (ns) `receive` polls with non-blocking `recv` before it blocks; 0 = block at once.
+    /// Busy polling takes the client's own wake-up out of a one-connection round trip (on an idle
+    /// VM a sleeping thread's wake-up costs tens of µs), as latency tools like sockperf do. It
+    /// burns a core while waiting, so only the one-connection phases use it.
+    static let busyPollNanoseconds = Atomic<UInt64>(0)
 
     /// Connects to `host:port` ("localhost" or an IPv4 literal).
     init(host: String, port: Int) throws(BenchError) {
@@ -61,6 +68,21 @@ final class BlockingSocket: @unchecked Sendable {
 
     /// Blocks until some bytes arrive and hands them to `consume`; throws on EOF, error or timeout.
     func receive(into buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) -> Void) throws(BenchError) {
+        let poll = Self.busyPollNanoseconds.load(ordering: .relaxed)
+        if poll > 0 {
+            let until = monotonicNanos() &+ poll
+            repeat {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                if n > 0 {
+                    buffer.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                    return
+                }
+                if n == 0 { throw BenchError(.connection, "server closed the connection") }
+                if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+                    throw BenchError(.connection, "recv: \(String(cString: strerror(errno)))")
+                }
+            } while monotonicNanos() < until
+        }
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 {

@@ -17,6 +17,9 @@ public struct LoadPlan: Sendable {
     public var openSeconds: Double?
     /// How open-loop runs drive their connections.
     public var openLoopDriver: OpenLoopDriver = .epoll
+    /// In the one-connection phase the client polls for each reply this long (µs) before it
+    /// sleeps (`BlockingSocket.busyPollNanoseconds`); 0 = plain blocking receives.
+    public var singleBusyPollMicroseconds = 0
 
     public init(connections: Int, pipeline: Int, seconds: Double, requests: Int? = nil, openFractions: [Double] = [],
                 openRates: [Double] = [], openSeconds: Double? = nil) {
@@ -33,9 +36,11 @@ public struct LoadPlan: Sendable {
     @discardableResult
     public func run(workload: BenchWorkload, connect: (Int) throws(BenchError) -> [any LoadConnection], into report: inout BenchReport,
                     log: (String) -> Void) throws(BenchError) -> LoadResult {
-        let single = try LoadDriver.closedLoop(try connect(1), workload: workload, pipeline: 1, seconds: min(seconds, 5), maxRequests: requests)
+        let single = try Self.withBusyPoll(microseconds: singleBusyPollMicroseconds) { () throws(BenchError) in
+            try LoadDriver.closedLoop(try connect(1), workload: workload, pipeline: 1, seconds: min(seconds, 5), maxRequests: requests)
+        }
         report.add(mode: "closed", clients: 1, pipeline: 1, result: single)
-        log(Self.describe("closed 1×1", single))
+        log(Self.describe("closed 1×1" + (singleBusyPollMicroseconds > 0 ? " (client busy-polls \(singleBusyPollMicroseconds) µs)" : ""), single))
         let peak = try LoadDriver.closedLoop(try connect(connections), workload: workload, pipeline: pipeline, seconds: seconds,
                                              maxRequests: requests)
         report.add(mode: "closed", clients: connections, pipeline: pipeline, result: peak)
@@ -51,5 +56,12 @@ public struct LoadPlan: Sendable {
                 Double(result.sendLag.percentile(0.99)) / 1e3, result.clientCPUSeconds ?? 0))
         }
         return peak
+    }
+
+    /// Runs `body` with the client's receive busy-poll set to `microseconds`, then turns it off.
+    public static func withBusyPoll<T>(microseconds: Int, _ body: () throws(BenchError) -> T) throws(BenchError) -> T {
+        BlockingSocket.busyPollNanoseconds.store(UInt64(max(0, microseconds)) * 1_000, ordering: .relaxed)
+        defer { BlockingSocket.busyPollNanoseconds.store(0, ordering: .relaxed) }
+        return try body()
     }
 }

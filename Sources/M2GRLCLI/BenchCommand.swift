@@ -48,10 +48,13 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Write the JSON result here.") var json: String?
     @Option(help: "The floor's BLAS threshold (query count from which Faiss uses BLAS); match the server's blas_threshold.")
     var floorBlasThreshold = 1
+    @Option(help: "In the one-connection phases (1×1, PING vs echo) the client polls for each reply this many µs before sleeping (0 = block).")
+    var singleBusyPollUs = 0
 
     func run() throws {
         var options = BenchRunner.Options()
         options.floorBLASThreshold = floorBlasThreshold
+        options.singleBusyPollMicroseconds = singleBusyPollUs
         options.host = host
         options.port = port
         options.view = view
@@ -166,6 +169,8 @@ struct BenchRedisCommand: ParsableCommand {
     @Option(help: "Seconds per load run.") var duration = 5.0
     @Option(help: "Open-loop rates as fractions of the closed-loop peak, comma-separated.") var openFraction: String?
     @Option(help: "Seconds per open-loop point (default: --duration).") var openDuration: Double?
+    @Option(help: "In the one-connection phase the client polls for each reply this many µs before sleeping (0 = block).")
+    var singleBusyPollUs = 0
     @Option(help: "Write the JSON result here.") var json: String?
 
     func run() throws {
@@ -181,6 +186,7 @@ struct BenchRedisCommand: ParsableCommand {
         options.recallTarget = recallTarget
         options.plan = LoadPlan(connections: connections, pipeline: 1, seconds: duration,
                                 openFractions: try BenchRunCommand.numbers(openFraction), openSeconds: openDuration)
+        options.plan.singleBusyPollMicroseconds = singleBusyPollUs
         let dataset = try BenchDataset.load(queries: URL(fileURLWithPath: queries), groundTruth: URL(fileURLWithPath: groundTruth))
         var report = BenchReport()
         report.k = k

@@ -51,7 +51,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// After answering inline, how long (µs) the I/O loop polls (zero-timeout `epoll_wait`, yielding
     /// between polls) for the next request instead of sleeping: saves the wake-up of a client that
     /// sends its next request right after a reply, for some CPU while traffic flows; 0 disables.
-    public var inlineSpinMicroseconds = 0
+    /// Default 100: on an idle machine a one-connection TOPK round trip drops from ≈ 79 to ≈ 47 µs
+    /// (the loop thread's wake-up); with 8 connections throughput and open-loop p99 are unchanged.
+    public var inlineSpinMicroseconds = 100
     /// Most queries of a TOPK request served inline.
     public var inlineMaxQueries = 16
     /// Largest Flat view (items) whose searches count as cheap enough to serve inline.
