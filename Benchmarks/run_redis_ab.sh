@@ -47,7 +47,8 @@ serve "$IVF" ivf; IPORT=$PORT
 serve "$HNSW" hnsw; HPORT=$PORT
 for _ in $(seq 100); do "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $RPORT), 0.5)" 2>/dev/null && break; sleep 0.2; done
 
-Q=(--queries "$DATA/queries.f32" --ground-truth "$DATA/groundtruth.tsv")
+# The one-connection run busy-polls for replies on every side alike (CLIENT_POLL_US, 0 = blocking).
+Q=(--queries "$DATA/queries.f32" --ground-truth "$DATA/groundtruth.tsv" --single-busy-poll-us "${CLIENT_POLL_US:-200}")
 echo "round | target | load 1m | recall@10 | 1×1 p50 µs | ${CONNECTIONS}×1 QPS | ${CONNECTIONS}×1 p50 / p99 µs"
 for round in $(seq "$ROUNDS"); do
   # Round 1 builds the Redis index (HNSW M 16, EF_CONSTRUCTION 100) from base.f32; later rounds reuse it.
