@@ -10,7 +10,7 @@
 #
 # Env: DATA (folder with base.f32, queries.f32, groundtruth.tsv; made by Benchmarks/peers/make_dataset.py),
 # WORK (scratch, default /tmp/m2grl-server-bench), OUT (JSON folder, default Benchmarks/results/server),
-# INDEXES, CONNECTIONS (8), PIPELINE (1), DURATION (s, 5), MIX (vector), OPEN (0.7), EXTRA (more bench flags),
+# INDEXES, CONNECTIONS (8), PIPELINE (1), DURATION (s, 5), MIX (vector), OPEN (0.7), EXTRA (more bench flags), CLIENT_POLL_US (one-connection client busy-poll, 200; 0 = blocking),
 # SERVE_ENV (extra environment for the server, e.g. M2GRL_SERVER_MICRO_BATCH_JOBS=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +66,6 @@ for factory in $INDEXES; do
   "$M2GRL" bench run --port "$port" --queries "$DATA/queries.f32" --ground-truth "$DATA/groundtruth.tsv" \
     --snapshot "$root" --index "$name" --connections "$CONNECTIONS" --pipeline "$PIPELINE" --mix "$MIX" \
     --duration "$DURATION" --open-fraction "$OPEN" --echo-port "$ECHO_PORT" \
-    --json "$OUT/m2grl-$name.json" ${EXTRA:-}
+    --single-busy-poll-us "${CLIENT_POLL_US:-200}" --json "$OUT/m2grl-$name.json" ${EXTRA:-}
   kill -TERM "$serve"; wait "$serve" 2>/dev/null || true
 done

@@ -138,6 +138,7 @@ if [[ ",$ONLY," == *,redis,* ]]; then
       if [ $algo = HNSW ]; then SWIFT_OPEN=(--open-fraction 0.1,0.25,0.5,0.7,0.85,1.0,1.2 --open-duration "$OPEN"); else SWIFT_OPEN=(); fi
       log "Swift RESP client: m2grl bench redis --index-name idx_${algo,,}"
       "$M2GRL" bench redis --port "$PORT" --queries "$DATA/queries.f32" --ground-truth "$DATA/groundtruth.tsv" \
+        --single-busy-poll-us "${CLIENT_POLL_US:-200}" \
           --base "$DATA/base.f32" --index-name "idx_${algo,,}" --algorithm $algo --k "$K" --connections "$CLIENTS" \
           --duration "$SECS" "${SWIFT_OPEN[@]}" --json "$RESULTS/redis-stack-swift-$algo.json" 2>&1 | tee "$LOGS/bench_redis_swift_$algo.log"
     done
