@@ -10,9 +10,7 @@ import Glibc
 /// request gets an ERROR frame, `idOffset` shifts the answered id (an unknown request), and after
 /// `closeAfter` requests the connection is closed; `silent` never answers; `closeAfterAnswering`
 /// closes once that many requests were answered.
-final class FakeFrameServer: @unchecked Sendable {
-    // @unchecked Sendable: every stored property is immutable after init; each accepted
-    // connection is served by its own thread with its own state.
+final class FakeFrameServer: Sendable {
     struct Behaviour: Sendable {
         var errorEvery = 0
         var idOffset: UInt64 = 0
@@ -22,42 +20,14 @@ final class FakeFrameServer: @unchecked Sendable {
         var closeAfterAnswering = Int.max
     }
 
-    let listener: Int32
-    let port: Int
-    let behaviour: Behaviour
+    let listener: LoopbackListener
+    var port: Int { listener.port }
 
     init(_ behaviour: Behaviour = Behaviour()) throws {
-        self.behaviour = behaviour
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(fd, pointer, length) == 0 && listen(fd, 64) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else {
-            close(fd)
-            throw BenchError(.connection, "fake server cannot listen")
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-        Thread { [self] in acceptLoop() }.start()
+        listener = try LoopbackListener { Self.serve($0, behaviour) }
     }
 
-    func stop() { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
-
-    private func acceptLoop() {
-        while true {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 { return }
-            let behaviour = behaviour
-            Thread { Self.serve(fd, behaviour) }.start()
-        }
-    }
+    func stop() { listener.stop() }
 
     private static func serve(_ fd: Int32, _ b: Behaviour) {
         defer { close(fd) }

@@ -9,42 +9,13 @@ import Glibc
 /// answers `FT.SEARCH` with `[1, "v:<n>"]` (n = that connection's command count) written one byte
 /// at a time (so the client sees partial reads), `PING` with `+PONG`, anything else with an error,
 /// and `BROKEN` with a malformed reply.
-final class FakeRESPServer: @unchecked Sendable {
-    // @unchecked Sendable: `listener` and `port` are immutable after init; each accepted
-    // connection is served by its own thread with its own state.
-    let listener: Int32
-    let port: Int
+final class FakeRESPServer: Sendable {
+    let listener: LoopbackListener
+    var port: Int { listener.port }
 
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(fd, pointer, length) == 0 && listen(fd, 64) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else {
-            close(fd)
-            throw BenchError(.connection, "fake server cannot listen")
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-        Thread { [self] in acceptLoop() }.start()
-    }
+    init() throws { listener = try LoopbackListener { Self.serve($0) } }
 
-    func stop() { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
-
-    private func acceptLoop() {
-        while true {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 { return }
-            Thread { Self.serve(fd) }.start()
-        }
-    }
+    func stop() { listener.stop() }
 
     private static func serve(_ fd: Int32) {
         defer { close(fd) }
