@@ -53,13 +53,14 @@ public final class BenchConnection: LoadConnection, @unchecked Sendable {
         return LoadReply(sequence: frame.header.requestID, isError: frame.header.type == .error)
     }
 
-    /// Overwrites the request id (bytes 8..<16, little-endian) of an encoded frame.
+    /// Overwrites the request id (bytes 8..<16, little-endian) of the encoded frame starting at
+    /// byte `offset` of `frame`.
     @inlinable
-    public static func setRequestID(_ id: UInt64, in frame: inout [UInt8]) {
+    public static func setRequestID(_ id: UInt64, in frame: inout [UInt8], at offset: Int = 0) {
         var value = id.littleEndian
         withUnsafeBytes(of: &value) { source in
             frame.withUnsafeMutableBytes { target in
-                target.baseAddress!.advanced(by: 8).copyMemory(from: source.baseAddress!, byteCount: 8)
+                target.baseAddress!.advanced(by: offset + 8).copyMemory(from: source.baseAddress!, byteCount: 8)
             }
         }
     }

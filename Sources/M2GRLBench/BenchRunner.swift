@@ -25,10 +25,9 @@ public struct BenchRunner {
         /// How open-loop runs drive their connections.
         public var openLoopDriver: OpenLoopDriver = .epoll
         public var indexLabel = "item"
-        /// BLAS settings of the in-process floor; keep them equal to the server's
-        /// (`blas_threshold`, `blas_threads`, both 1 by default) so the floor searches the same way.
+        /// The in-process floor's BLAS threshold; keep it equal to the server's `blas_threshold`
+        /// (1 by default) so the floor searches the same way (both use one OpenBLAS thread).
         public var floorBLASThreshold = 1
-        public var floorBLASThreads = 1
         /// Client receive busy-poll (µs) in the one-connection phases (1×1 and PING vs echo).
         public var singleBusyPollMicroseconds = 0
         public init() {}
@@ -59,7 +58,7 @@ public struct BenchRunner {
         report.recall = recall
         if let view {
             let (latency, found) = try InProcessFloor.measure(view: view, dataset: dataset, k: o.k, rounds: 2,
-                                                                blasThreshold: o.floorBLASThreshold, blasThreads: o.floorBLASThreads)
+                                                                blasThreshold: o.floorBLASThreshold)
             let floorRecall = dataset.recall(found, k: o.k)
             report.floor = (latency, floorRecall)
             log(String(format: "in-process Faiss (1 thread, BLAS from \(o.floorBLASThreshold) queries, same snapshot): p50 %.1f µs p99 %.1f µs", Double(latency.percentile(0.5)) / 1e3,
@@ -78,8 +77,8 @@ public struct BenchRunner {
                                            pipeline: 1, seconds: min(o.seconds, 3)))
             }
             report.transport = (server.overall, echo.overall)
-            log(Self.describe("PING m2grl", server))
-            log(Self.describe("PING bare libuv echo", echo))
+            log(LoadPlan.describe("PING m2grl", server))
+            log(LoadPlan.describe("PING bare libuv echo", echo))
         }
     }
 
@@ -112,18 +111,4 @@ public struct BenchRunner {
         return connections
     }
 
-    static func describe(_ name: String, _ r: LoadResult) -> String { LoadPlan.describe(name, r) }
-}
-
-extension LoadPlan {
-    /// One summary line plus one line of percentiles per op.
-    public static func describe(_ name: String, _ r: LoadResult) -> String {
-        var lines = [String(format: "%-22@ %9.0f QPS  %d requests  %d errors", name as NSString, r.qps, r.completed, r.errors)]
-        for (op, h) in zip(r.ops, r.latency) where h.count > 0 {
-            lines.append(String(format: "  %-8@ p50 %8.1f  p90 %8.1f  p99 %8.1f  p999 %9.1f  max %9.1f µs", op.rawValue as NSString,
-                                Double(h.percentile(0.5)) / 1e3, Double(h.percentile(0.9)) / 1e3, Double(h.percentile(0.99)) / 1e3,
-                                Double(h.percentile(0.999)) / 1e3, Double(h.max) / 1e3))
-        }
-        return lines.joined(separator: "\n")
-    }
 }

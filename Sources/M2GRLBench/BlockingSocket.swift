@@ -69,24 +69,12 @@ final class BlockingSocket: @unchecked Sendable {
     /// Blocks until some bytes arrive and hands them to `consume`; throws on EOF, error or timeout.
     func receive(into buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) -> Void) throws(BenchError) {
         let poll = Self.busyPollNanoseconds.load(ordering: .relaxed)
-        if poll > 0 {
-            let until = monotonicNanos() &+ poll
-            repeat {
-                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-                if n > 0 {
-                    buffer.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                    return
-                }
-                if n == 0 { throw BenchError(.connection, "server closed the connection") }
-                if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
-                    throw BenchError(.connection, "recv: \(String(cString: strerror(errno)))")
-                }
-            } while monotonicNanos() < until
-        }
+        let pollUntil = poll > 0 ? monotonicNanos() &+ poll : 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let polling = pollUntil > 0 && monotonicNanos() < pollUntil
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, polling ? Int32(MSG_DONTWAIT) : 0) }
             if n < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR || (polling && (errno == EAGAIN || errno == EWOULDBLOCK)) { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { throw BenchError(.connection, "no reply within 30 s") }
                 throw BenchError(.connection, "recv: \(String(cString: strerror(errno)))")
             }

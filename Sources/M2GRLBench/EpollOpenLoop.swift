@@ -62,10 +62,12 @@ struct EpollOpenLoop {
         var lastProgress = start
         func due(_ s: Int, _ j: Int) -> UInt64 { start + schedule.offset(sender: s, index: j) }
 
+        var dirty: [Int] = []
+        dirty.reserveCapacity(n)
         while outstanding > 0 {
             // Send everything due.
             var now = monotonicNanos()
-            var dirty: [Int] = []
+            dirty.removeAll(keepingCapacity: true)
             while slot < total, due(slot % n, slot / n) <= now {
                 let s = slot % n, j = slot / n
                 slot += 1

@@ -64,4 +64,15 @@ public struct LoadPlan: Sendable {
         defer { BlockingSocket.busyPollNanoseconds.store(0, ordering: .relaxed) }
         return try body()
     }
+
+    /// One summary line plus one line of percentiles per op.
+    public static func describe(_ name: String, _ r: LoadResult) -> String {
+        var lines = [String(format: "%-22@ %9.0f QPS  %d requests  %d errors", name as NSString, r.qps, r.completed, r.errors)]
+        for (op, h) in zip(r.ops, r.latency) where h.count > 0 {
+            lines.append(String(format: "  %-8@ p50 %8.1f  p90 %8.1f  p99 %8.1f  p999 %9.1f  max %9.1f µs", op.rawValue as NSString,
+                                Double(h.percentile(0.5)) / 1e3, Double(h.percentile(0.9)) / 1e3, Double(h.percentile(0.99)) / 1e3,
+                                Double(h.percentile(0.999)) / 1e3, Double(h.max) / 1e3))
+        }
+        return lines.joined(separator: "\n")
+    }
 }

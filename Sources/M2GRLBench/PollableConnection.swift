@@ -19,9 +19,7 @@ extension BenchConnection: PollableConnection {
     func append(_ request: [UInt8], sequence: UInt64, to output: inout [UInt8]) {
         let at = output.count
         output += request
-        withUnsafeBytes(of: sequence.littleEndian) { id in
-            output.withUnsafeMutableBytes { ($0.baseAddress! + at + 8).copyMemory(from: id.baseAddress!, byteCount: 8) }
-        }
+        Self.setRequestID(sequence, in: &output, at: at)
     }
 
     func absorb(_ bytes: UnsafeRawBufferPointer) { decoder.feed(bytes) }

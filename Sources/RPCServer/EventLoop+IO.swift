@@ -44,18 +44,10 @@ extension EventLoop {
             guard let header else { break }
             let receivedAt = monotonicNanoseconds()
             if header.type == .topK, acceptInline(header, from: connection, receivedAt: receivedAt) {
-                connection.decoder.skipFrame()
+                connection.decoder.skipFrame(header)
                 continue
             }
-            let frame: Frame?
-            do {
-                frame = try connection.decoder.next()
-            } catch {
-                fail(connection, error, requestID: 0)
-                return
-            }
-            guard let frame else { break }
-            dispatch(frame, from: connection, receivedAt: receivedAt)
+            dispatch(connection.decoder.takeFrame(header), from: connection, receivedAt: receivedAt)
         }
         if connection.decoder.hasPartialFrame {
             if connection.partialFrameSince == nil { connection.partialFrameSince = now }

@@ -15,7 +15,7 @@ extension EventLoop {
     func acceptInline(_ header: FrameHeader, from connection: Connection, receivedAt: UInt64) -> Bool {
         guard let inline, state == .running, connection.inFlight < configuration.maxInFlightPerConnection else { return false }
         let snapshot = store.snapshot
-        let taken = connection.decoder.withFrontFrame { header, body in
+        let taken = connection.decoder.withFrontFrame(of: header) { body in
             inline.accept(header, body: body, snapshot: snapshot, connection: connection, receivedAt: receivedAt)
         }
         guard taken else { return false }

@@ -61,7 +61,8 @@ public struct FrameDecoder: Sendable {
 
     /// The header of the next frame once the frame is complete (every body byte buffered), `nil`
     /// if more bytes are needed, or the framing error `next()` would throw (then the stream is
-    /// unusable). Consumes nothing: follow with `next()`, or with `withFrontFrame` and `skipFrame()`.
+    /// unusable). Consumes nothing: follow with `takeFrame(header)`, or with `withFrontFrame(of:)`
+    /// and `skipFrame(header)`.
     public mutating func nextCompleteHeader() throws(WireProtocolError) -> FrameHeader? {
         if let failure { throw failure }
         do {
@@ -74,28 +75,32 @@ public struct FrameDecoder: Sendable {
         }
     }
 
-    /// Lends the complete frame at the front (header and body bytes, straight from the receive
-    /// buffer, no copy) to `body`. Precondition: `nextCompleteHeader()` just returned a header.
-    public func withFrontFrame<R>(_ body: (FrameHeader, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    /// Lends the body bytes of the complete frame at the front (straight from the receive buffer,
+    /// no copy) to `body`. Precondition: `nextCompleteHeader()` just returned `header`.
+    public func withFrontFrame<R>(of header: FrameHeader, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try buffer.withUnsafeBytes { raw in
-            let frame = UnsafeRawBufferPointer(rebasing: raw[readIndex...])
-            let header = try! FrameHeader.parse(raw: frame)
-            return try body(header, UnsafeRawBufferPointer(rebasing: frame[FrameHeader.size..<(FrameHeader.size + Int(header.bodyLength))]))
+            let start = readIndex + FrameHeader.size
+            return try body(UnsafeRawBufferPointer(rebasing: raw[start..<(start + Int(header.bodyLength))]))
         }
     }
 
-    /// Drops the complete frame at the front. Precondition: `nextCompleteHeader()` returned a header.
-    public mutating func skipFrame() {
-        let bodyLength = buffer.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: readIndex + 16, as: UInt32.self)) }
-        consume(FrameHeader.size + Int(bodyLength))
+    /// Drops the complete frame at the front. Precondition: `nextCompleteHeader()` returned `header`.
+    public mutating func skipFrame(_ header: FrameHeader) {
+        consume(FrameHeader.size + Int(header.bodyLength))
     }
 
-    private mutating func decodeOne() throws(WireProtocolError) -> Frame? {
-        guard let header = try completeHeader() else { return nil }
+    /// Removes and returns the complete frame at the front (its body copied out).
+    /// Precondition: `nextCompleteHeader()` just returned `header`.
+    public mutating func takeFrame(_ header: FrameHeader) -> Frame {
         let start = readIndex + FrameHeader.size
         let body = Array(buffer[start..<(start + Int(header.bodyLength))])
         consume(FrameHeader.size + body.count)
         return Frame(header: header, body: body)
+    }
+
+    private mutating func decodeOne() throws(WireProtocolError) -> Frame? {
+        guard let header = try completeHeader() else { return nil }
+        return takeFrame(header)
     }
 
     private mutating func completeHeader() throws(WireProtocolError) -> FrameHeader? {

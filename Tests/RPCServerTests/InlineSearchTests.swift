@@ -38,12 +38,11 @@ import WireProtocol
         for bytes in frames {
             decoder.feed(bytes)
             let header = try! #require(try decoder.nextCompleteHeader())
-            let ok = decoder.withFrontFrame { header, body in
+            let ok = decoder.withFrontFrame(of: header) { body in
                 inline.accept(header, body: body, snapshot: snapshot, connection: connection, receivedAt: 0)
             }
             accepted.append(ok)
-            _ = header
-            decoder.skipFrame()
+            decoder.skipFrame(header)
         }
         var replies: [[UInt8]] = []
         inline.run(first: inline.pending.count, now: { 0 }) { replies.append(Array($0.frame)) }
@@ -112,9 +111,9 @@ import WireProtocol
         for i in 0..<6 {
             let request = TopKRequest(view: "item", k: 5, queries: .vectors(dimension: 16, values: [Float](repeating: Float(i), count: 16)))
             decoder.feed(Self.frame(request, id: UInt64(i)))
-            _ = try decoder.nextCompleteHeader()
-            #expect(decoder.withFrontFrame { inline.accept($0, body: $1, snapshot: snapshot, connection: connection, receivedAt: 0) })
-            decoder.skipFrame()
+            let header = try #require(try decoder.nextCompleteHeader())
+            #expect(decoder.withFrontFrame(of: header) { inline.accept(header, body: $0, snapshot: snapshot, connection: connection, receivedAt: 0) })
+            decoder.skipFrame(header)
         }
         // The initial estimate is 50 µs per query: 120 µs fits two, zero still runs one.
         #expect(inline.inlineCount(budget: 120_000) == 2)
@@ -144,10 +143,10 @@ import WireProtocol
         func oneRequest() {
             frame.withUnsafeBytes { decoder.feed($0) }
             guard let header = try? decoder.nextCompleteHeader() else { return }
-            let ok = decoder.withFrontFrame { header, body in
+            let ok = decoder.withFrontFrame(of: header) { body in
                 inline.accept(header, body: body, snapshot: snapshot, connection: connection, receivedAt: 1)
             }
-            decoder.skipFrame()
+            decoder.skipFrame(header)
             stats.countRequest(header.type)
             if ok {
                 inline.run(first: inline.pending.count, now: { 2 }) { answer in
