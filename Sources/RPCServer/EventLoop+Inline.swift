@@ -13,7 +13,8 @@ import WireProtocol
 extension EventLoop {
     /// Takes a complete TOPK frame for the inline path if it qualifies; false leaves it in the decoder.
     func acceptInline(_ header: FrameHeader, from connection: Connection, receivedAt: UInt64) -> Bool {
-        guard let inline, state == .running, connection.inFlight < configuration.maxInFlightPerConnection else { return false }
+        // A refused admission falls back to the usual path, which sends the error reply.
+        guard let inline, (try? admit(connection)) != nil else { return false }
         let snapshot = store.snapshot
         let taken = connection.decoder.withFrontFrame(of: header) { body in
             inline.accept(header, body: body, snapshot: snapshot, connection: connection, receivedAt: receivedAt)
@@ -49,8 +50,7 @@ extension EventLoop {
             if let error = answer.error { stats.countError(error) }
             stats.queries += UInt64(answer.pending.count)
             stats.topKInline += 1
-            send(raw: answer.frame, to: connection)
-            stats.recordLatency(.topK, nanoseconds: monotonicNanoseconds() &- answer.pending.receivedAt)
+            reply(raw: answer.frame, type: .topK, to: connection, receivedAt: answer.pending.receivedAt)
             finishIfDone(connection)
         }
         startSpinningForNextRequest()

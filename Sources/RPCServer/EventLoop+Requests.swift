@@ -87,12 +87,17 @@ extension EventLoop {
     }
 
     private func reply(_ bytes: [UInt8], type: MessageType, to connection: Connection, receivedAt: UInt64) {
-        send(bytes, to: connection)
+        bytes.withUnsafeBytes { reply(raw: $0, type: type, to: connection, receivedAt: receivedAt) }
+    }
+
+    /// Sends a reply and records the request's latency (from `receivedAt`) under `type`.
+    func reply(raw bytes: UnsafeRawBufferPointer, type: MessageType, to connection: Connection, receivedAt: UInt64) {
+        send(raw: bytes, to: connection)
         stats.recordLatency(type, nanoseconds: monotonicNanoseconds() &- receivedAt)
     }
 
     /// Refuses new work while draining or past the connection's in-flight limit.
-    private func admit(_ connection: Connection) throws {
+    func admit(_ connection: Connection) throws {
         guard state == .running else { throw WireProtocolError(.shuttingDown, "server is shutting down") }
         guard connection.inFlight < configuration.maxInFlightPerConnection else {
             throw WireProtocolError(.tooManyInFlight, "more than \(configuration.maxInFlightPerConnection) requests in flight")

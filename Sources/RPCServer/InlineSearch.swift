@@ -42,10 +42,8 @@ final class InlineSearch {
     let flatMaxItems: Int
     private(set) var pending: [Pending] = []
     /// Gathered query vectors, row-major, and for id queries each row's item key.
-    private var queries: [Float] = []
+    private let scratch = SearchScratch(reservingFloats: 256 * 128, results: 1024 * 16)
     private var keys: [Int64] = []
-    private var scores: [Float] = []
-    private var ids: [Int64] = []
     /// Result slots that survive the filter for the query being encoded.
     private var kept: [Int] = []
     private var reply: UnsafeMutableRawBufferPointer
@@ -60,10 +58,7 @@ final class InlineSearch {
         self.maxQueries = maxQueries
         self.flatMaxItems = flatMaxItems
         pending.reserveCapacity(256)
-        queries.reserveCapacity(256 * 128)
         keys.reserveCapacity(1024)
-        scores.reserveCapacity(1024 * 16)
-        ids.reserveCapacity(1024 * 16)
         kept.reserveCapacity(64)
         reply = .allocate(byteCount: 64 * 1024, alignment: 16)
     }
@@ -81,7 +76,7 @@ final class InlineSearch {
               request.k >= 1, Int(request.k) <= maxK,
               let name = String(validating: request.viewName.assumingMemoryBound(to: UInt8.self), as: UTF8.self),
               let view = snapshot.view(named: name), qualifies(view) else { return false }
-        let start = queries.count
+        let start = scratch.queries.count
         let row = keys.count
         let dimension = view.dimension
         if request.byID {
@@ -91,19 +86,19 @@ final class InlineSearch {
                     rollback(floats: start, rows: row)
                     return false
                 }
-                queries += vector
+                scratch.queries += vector
                 keys.append(key)
             }
         } else {
             guard request.dimension == dimension else { return false }
-            queries.reserveCapacity(start + request.count * dimension)
+            scratch.queries.reserveCapacity(start + request.count * dimension)
             for i in 0..<(request.count * dimension) {
                 let value = request.queryValue(i)
                 guard value.isFinite else {
                     rollback(floats: start, rows: row)
                     return false
                 }
-                queries.append(value)
+                scratch.queries.append(value)
             }
             for _ in 0..<request.count { keys.append(-1) }
         }
@@ -132,7 +127,7 @@ final class InlineSearch {
             let request = TopKRequest(view: entry.view.name, k: UInt32(entry.k),
                                       queries: entry.byID ? .ids(Array(keys[entry.row..<(entry.row + entry.count)]))
                                           : .vectors(dimension: entry.view.dimension,
-                                                     values: Array(queries[entry.floatOffset..<(entry.floatOffset + floats)])))
+                                                     values: Array(scratch.queries[entry.floatOffset..<(entry.floatOffset + floats)])))
             return SearchJob(connectionID: entry.connection.id, requestID: entry.requestID,
                              flags: entry.excludeOwn ? .excludeQueryItems : [], request: request,
                              snapshot: entry.snapshot, receivedAt: entry.receivedAt)
@@ -151,7 +146,7 @@ final class InlineSearch {
             start = end
         }
         pending.removeAll(keepingCapacity: true)
-        queries.removeAll(keepingCapacity: true)
+        scratch.queries.removeAll(keepingCapacity: true)
         keys.removeAll(keepingCapacity: true)
     }
 
@@ -163,18 +158,15 @@ final class InlineSearch {
         let rows = last.row + last.count - firstRow
         let floats = lead.floatOffset..<(last.floatOffset + last.count * view.dimension)
         let searchK = min(lead.k + (lead.excludeOwn ? 1 : 0), max(view.count, 1))
-        if scores.count < rows * searchK {
-            scores.append(contentsOf: repeatElement(-.infinity, count: rows * searchK - scores.count))
-            ids.append(contentsOf: repeatElement(-1, count: rows * searchK - ids.count))
-        }
+        scratch.ensureResultCapacity(rows * searchK)
         let started = now()
         searchCalls += 1
         requestsAnswered += range.count
         do {
-            try queries.withUnsafeBufferPointer { (all) throws(VectorIndexError) in
+            try scratch.queries.withUnsafeBufferPointer { (all) throws(VectorIndexError) in
                 let batch = UnsafeBufferPointer(rebasing: all[floats])
-                try scores.withUnsafeMutableBufferPointer { (scores) throws(VectorIndexError) in
-                    try ids.withUnsafeMutableBufferPointer { (ids) throws(VectorIndexError) in
+                try scratch.scores.withUnsafeMutableBufferPointer { (scores) throws(VectorIndexError) in
+                    try scratch.ids.withUnsafeMutableBufferPointer { (ids) throws(VectorIndexError) in
                         try view.index.search(queries: batch, k: searchK, parameters: view.searchParameters, scores: scores, ids: ids)
                     }
                 }
@@ -188,6 +180,7 @@ final class InlineSearch {
             return
         }
         let elapsed = now() &- started
+        let ids = scratch.ids, scores = scratch.scores
         nanosecondsPerQuery = (nanosecondsPerQuery * 7 + elapsed / UInt64(rows)) / 8
         for i in range {
             let entry = pending[i]
@@ -226,7 +219,7 @@ final class InlineSearch {
     }
 
     private func rollback(floats: Int, rows: Int) {
-        queries.removeSubrange(floats...)
+        scratch.queries.removeSubrange(floats...)
         keys.removeSubrange(rows...)
     }
 }

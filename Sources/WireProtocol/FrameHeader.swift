@@ -45,10 +45,7 @@ public struct FrameHeader: Hashable, Sendable {
     /// Parses a header from exactly `FrameHeader.size` bytes without judging version or length.
     /// Throws `badMagic` if the magic is wrong.
     public static func parse(_ bytes: ArraySlice<UInt8>) throws(WireProtocolError) -> FrameHeader {
-        guard bytes.count >= size else {
-            throw WireProtocolError(.malformedBody, "truncated header: needs \(size) bytes, \(bytes.count) left")
-        }
-        return try bytes.withUnsafeBytes { raw in Result { () throws(WireProtocolError) in try parse(raw: raw) } }.get()
+        try bytes.withUnsafeBytes { raw in Result { () throws(WireProtocolError) in try parse(raw: raw) } }.get()
     }
 
     /// Parses a header from the first `FrameHeader.size` bytes of `raw` (unaligned is fine), like

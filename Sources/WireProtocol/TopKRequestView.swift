@@ -3,7 +3,7 @@
 /// so a server can take this fast path and fall back to `TopKRequest` for its error messages.
 ///
 /// Arrays on the wire are little-endian and may be unaligned: read them with `queryID(_:)`,
-/// `queryValue(_:)` and `excludedID(_:)`, or copy them with `copyQueryValues(into:)`.
+/// `queryValue(_:)` and `excludedID(_:)`.
 public struct TopKRequestView {
     /// The view name's UTF-8 bytes (not validated).
     public let viewName: UnsafeRawBufferPointer
