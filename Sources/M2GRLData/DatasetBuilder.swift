@@ -192,7 +192,6 @@ public struct DatasetBuilder {
         // Item display info.
         var itemInfos = [ItemInfo(id: "", displayName: "")]
         var attributeCache = AttributeDictionaryCache(viewCount: viewCount)
-        var attributeColumns = [[String]](repeating: [String](repeating: "", count: itemView.rawOfDense.count), count: viewCount)
         itemInfos.reserveCapacity(itemView.rawOfDense.count)
         for d in 1..<itemView.rawOfDense.count {
             let raw = itemView.rawOfDense[d]
@@ -208,10 +207,6 @@ public struct DatasetBuilder {
                 return attributes
             }
             itemInfos.append(ItemInfo(id: id, displayName: title.isEmpty ? id : title, attributes: attributes))
-            for v in 0..<viewCount {
-                let value = relations[v].attributeOfItem[d]
-                if value != 0 { attributeColumns[v][d] = views[v + 1].vocabulary[Int(value)] }
-            }
         }
         stats.views = [itemView.stats()] + attributeViews.map { $0.stats() }
 
@@ -222,7 +217,10 @@ public struct DatasetBuilder {
         var dataset = PreparedDataset(views: views, relations: relations, users: users, items: itemInfos, source: fullSource)
         // Only keys some item has (as `write(to:)` would find by scanning the items).
         var columns: [String: [String]] = [:]
-        for v in 0..<viewCount where relationStats[v].itemsWithAttribute > 0 { columns[log.attributeNames[v]] = attributeColumns[v] }
+        for v in 0..<viewCount where relationStats[v].itemsWithAttribute > 0 {
+            let vocabulary = views[v + 1].vocabulary
+            columns[log.attributeNames[v]] = relations[v].attributeOfItem.map { $0 == 0 ? "" : vocabulary[Int($0)] }
+        }
         dataset.itemAttributeColumns = columns
         return (dataset, stats)
     }

@@ -110,8 +110,7 @@ public enum EventLogReader {
                 if !pendingBlankLines.isEmpty {
                     for blank in pendingBlankLines {
                         report.linesRead += 1
-                        report.recordMalformed(.emptyLine, file: file, line: blank)
-                        if options.onError == .fail { throw malformed(.emptyLine, file, blank) }
+                        try report.reject(.emptyLine, file: file, line: blank, policy: options.onError)
                     }
                     pendingBlankLines.removeAll()
                 }
@@ -140,8 +139,7 @@ public enum EventLogReader {
                     reason = .badTimestamp
                 }
                 if let reason {
-                    report.recordMalformed(reason, file: file, line: lineNumber)
-                    if options.onError == .fail { throw malformed(reason, file, lineNumber) }
+                    try report.reject(reason, file: file, line: lineNumber, policy: options.onError)
                     return
                 }
                 if let minDwell = options.minDwell, let dwell, dwell < minDwell {
@@ -174,11 +172,6 @@ public enum EventLogReader {
         log.report.cpuSeconds = ProcessCPUTime.seconds() - startedCPU
         options.progress?.finish(events: events, bytes: bytesBefore)
         return log
-    }
-
-    /// The `--on-error fail` error for a malformed line.
-    static func malformed(_ reason: MalformedReason, _ file: String, _ line: Int) -> DataError {
-        DataError(.malformedLine, "\(file):\(line): malformed line (\(reason.rawValue)); use --on-error skip to skip such lines")
     }
 }
 

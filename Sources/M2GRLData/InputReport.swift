@@ -55,6 +55,14 @@ public struct InputReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// Counts a malformed line and, under `--on-error fail`, stops with the `malformedLine` error.
+    mutating func reject(_ reason: MalformedReason, file: String, line: Int, policy: ErrorPolicy) throws(DataError) {
+        recordMalformed(reason, file: file, line: line)
+        if policy == .fail {
+            throw DataError(.malformedLine, "\(file):\(line): malformed line (\(reason.rawValue)); use --on-error skip to skip such lines")
+        }
+    }
+
     /// A human-readable summary.
     public var summary: String {
         var lines: [String] = []

@@ -93,8 +93,7 @@ public enum MovieLensLoader {
         var rows: [[String]] = []
         var pendingBlankLines: [Int] = []
         func reject(_ reason: MalformedReason, _ lineNumber: Int) throws {
-            report.recordMalformed(reason, file: path, line: lineNumber)
-            if onError == .fail { throw EventLogReader.malformed(reason, path, lineNumber) }
+            try report.reject(reason, file: path, line: lineNumber, policy: onError)
         }
         try LineReader(chunkSize: 1 << 20).forEachLine(in: stream) { line, lineNumber in
             if header != nil && line.isEmpty {

@@ -42,10 +42,7 @@ public struct Subsampler: Sendable {
     public func keeps(view: Int, position: Int, token: Int, salt: UInt64) -> Bool {
         let p = keep[view][token]
         if p >= 1 { return true }
-        var z = salt ^ (UInt64(truncatingIfNeeded: view) << 48) ^ UInt64(truncatingIfNeeded: position)
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        let z = SplitMix64.mix(salt ^ (UInt64(truncatingIfNeeded: view) << 48) ^ UInt64(truncatingIfNeeded: position))
         return Float(z >> 40) * (1 / 16_777_216) < p
     }
 }
