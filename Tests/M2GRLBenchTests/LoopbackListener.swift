@@ -34,12 +34,19 @@ final class LoopbackListener: @unchecked Sendable {
         Thread { [self] in acceptLoop() }.start()
     }
 
-    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    /// Stops accepting. Only shuts the socket down: the accept thread closes it once `accept`
+    /// fails, so the descriptor number cannot be reused (by another test's socket) while that
+    /// thread may still call `accept` on it.
+    func stop() { shutdown(fd, Int32(SHUT_RDWR)) }
 
     private func acceptLoop() {
         while true {
             let connection = accept(fd, nil, nil)
-            if connection < 0 { return }
+            if connection < 0 {
+                if errno == EINTR { continue }
+                close(fd)
+                return
+            }
             let serve = serve
             Thread { serve(connection) }.start()
         }
