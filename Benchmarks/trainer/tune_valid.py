@@ -212,6 +212,8 @@ def main():
     ap.add_argument("--data", default=os.path.join(ROOT, "runs", "ml100k", "valid"))
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "m2grl"))
     ap.add_argument("--grid", default="", help="grid: 'key=v1,v2;key2=v3,v4' (full product around the centre)")
+    ap.add_argument("--center-seeds", type=int, default=0,
+                    help="sweep/grid: centre = best among configurations with at least this many seeds (default: len(--seeds))")
     ap.add_argument("--all-views", action="store_true", help="rank only configurations that keep every view")
     ap.add_argument("--summary", action="store_true")
     args = ap.parse_args()
@@ -243,7 +245,7 @@ def main():
         keys = args.keys.split(",") if args.keys else list(sp)
         execute(args, method, "sweep", sweep_configs(center, sp, keys), seeds)
     elif args.stage == "grid":
-        rk = ranking(load(args.tsv), method, min_seeds=len(seeds), all_views=args.all_views)
+        rk = ranking(load(args.tsv), method, min_seeds=args.center_seeds or len(seeds), all_views=args.all_views)
         configs = [parse_key(rk[0][2])]
         for part in filter(None, args.grid.split(";")):
             k, vs = part.split("=", 1)
