@@ -139,7 +139,19 @@ def ranking(rows, method, min_seeds=1, all_views=False):
     return out
 
 
-def run_one(binary, data, method, cfg, seed):
+RARE_HEADER = ["method", "config", "seed", "valid_recall50", "rare_recall50", "rare_users", "other_recall50"]
+
+
+def rare_breakdown(data, out, rare=20):
+    """Valid Recall@50 of the run's model over users whose trigger has train count ≤ rare, and the others."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import rare_triggers
+    rec, cnt = rare_triggers.recall_by_trigger(rare_triggers.load_split(data), out)
+    r = cnt <= rare
+    return rec.mean(), rec[r].mean(), int(r.sum()), rec[~r].mean()
+
+
+def run_one(binary, data, method, cfg, seed, rare_tsv=None):
     out = tempfile.mkdtemp(prefix="tune-", dir=os.path.join(ROOT, "runs", "tune", "tmp"))
     args = [binary, "train", "--data", data, "--out", out, "--threads", "1", "--seed", str(seed)]
     for k, v in {**FIXED, **cfg, **FIXED_METHOD[method]}.items():
@@ -148,6 +160,13 @@ def run_one(binary, data, method, cfg, seed):
     try:
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
         m = json.load(open(os.path.join(out, "model.json")))
+        if rare_tsv:
+            b = rare_breakdown(data, out)
+            new = not os.path.exists(rare_tsv)
+            with open(rare_tsv, "a") as f:
+                if new:
+                    f.write("\t".join(RARE_HEADER) + "\n")
+                f.write("\t".join([method, key(cfg), str(seed)] + [f"{x:.6f}" if isinstance(x, float) else str(x) for x in b]) + "\n")
     except subprocess.CalledProcessError as e:
         sys.stderr.write(f"FAILED {key(cfg)} seed {seed}: {e.stderr.decode()[-400:]}\n")
         raise
@@ -173,7 +192,7 @@ def execute(args, method, stage, configs, seeds):
     with open(args.tsv, "a") as f, cf.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         if new:
             f.write("\t".join(HEADER) + "\n")
-        futs = {pool.submit(run_one, args.binary, args.data, method, cfg, s): (cfg, s) for cfg, s in jobs}
+        futs = {pool.submit(run_one, args.binary, args.data, method, cfg, s, args.rare_tsv): (cfg, s) for cfg, s in jobs}
         t0 = time.time()
         for i, fut in enumerate(cf.as_completed(futs), 1):
             cfg, s = futs[fut]
@@ -215,6 +234,8 @@ def main():
     ap.add_argument("--center-seeds", type=int, default=0,
                     help="sweep/grid: centre = best among configurations with at least this many seeds (default: len(--seeds))")
     ap.add_argument("--all-views", action="store_true", help="rank only configurations that keep every view")
+    ap.add_argument("--rare-tsv", default=None,
+                    help="also log each run's valid Recall@50 over rare-trigger users (train count ≤ 20) to this TSV")
     ap.add_argument("--summary", action="store_true")
     args = ap.parse_args()
     os.makedirs(os.path.join(ROOT, "runs", "tune", "tmp"), exist_ok=True)
