@@ -154,7 +154,8 @@ def rare_breakdown(data, out, rare=20):
 def run_one(binary, data, method, cfg, seed, rare_tsv=None):
     out = tempfile.mkdtemp(prefix="tune-", dir=os.path.join(ROOT, "runs", "tune", "tmp"))
     args = [binary, "train", "--data", data, "--out", out, "--threads", "1", "--seed", str(seed)]
-    for k, v in {**FIXED, **cfg, **FIXED_METHOD[method]}.items():
+    # PULL_OFF first: a configuration without those keys means "off", whatever Config/train.toml says.
+    for k, v in {**FIXED, **PULL_OFF, **cfg, **FIXED_METHOD[method]}.items():
         args += ["--set", f"{k}={v}"]
     t0 = time.time()
     try:
