@@ -215,13 +215,7 @@ public struct DatasetBuilder {
         fullSource["idleGapSeconds"] = "\(rules.idleGap)"
         fullSource["maxSessionLength"] = rules.maxLength.map { "\($0)" } ?? "none"
         var dataset = PreparedDataset(views: views, relations: relations, users: users, items: itemInfos, source: fullSource)
-        // Only keys some item has (as `write(to:)` would find by scanning the items).
-        var columns: [String: [String]] = [:]
-        for v in 0..<viewCount where relationStats[v].itemsWithAttribute > 0 {
-            let vocabulary = views[v + 1].vocabulary
-            columns[log.attributeNames[v]] = relations[v].attributeOfItem.map { $0 == 0 ? "" : vocabulary[Int($0)] }
-        }
-        dataset.itemAttributeColumns = columns
+        dataset.derivedPartsFollow = true
         return (dataset, stats)
     }
 

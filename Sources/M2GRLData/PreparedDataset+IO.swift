@@ -23,9 +23,10 @@ extension PreparedDataset {
                 try writer.writeOffsets("view\(v).offsets", view.sequences.offsets)
                 try writer.writeEdges("view\(v).edges", view.edges)
             }
+            let itemTokens = views.first?.sequences.tokens ?? []
             for (r, relation) in relations.enumerated() {
                 try writer.write("relation\(r).attribute", relation.attributeOfItem)
-                try writer.writePairs("relation\(r).pairs", relation.pairs)
+                if !derivedPartsFollow && !relation.pairsFollow(itemTokens: itemTokens) { try writer.writePairs("relation\(r).pairs", relation.pairs) }
             }
             try writer.writeStrings("users.ids", users.map { $0.user })
             var train = SequenceSet(), heldOut = SequenceSet()
@@ -35,18 +36,11 @@ extension PreparedDataset {
             try writer.write("users.heldout.tokens", heldOut.tokens)
             try writer.writeOffsets("users.heldout.offsets", heldOut.offsets)
             try writer.write("users.heldoutcount", users.map { Int64($0.heldOutCount) })
-            let keys: [String]
-            if let columns = itemAttributeColumns {
-                keys = columns.keys.sorted()
-            } else {
-                var keySet = Set<String>()
-                for item in items { for key in item.attributes.keys { keySet.insert(key) } }
-                keys = keySet.sorted()
-            }
-            try writer.writeStrings("items.ids", items.map { $0.id })
-            try writer.writeStrings("items.names", items.map { $0.displayName })
+            let keys = itemAttributeKeys
+            if !itemIDsFollowVocabulary { try writer.writeStrings("items.ids", items.map { $0.id }) }
+            if items.contains(where: { $0.displayName != $0.id }) { try writer.writeStrings("items.names", items.map { $0.displayName }) }
             for (k, key) in keys.enumerated() {
-                try writer.writeStrings("items.attr\(k)", itemAttributeColumns?[key] ?? items.map { $0.attributes[key] ?? "" })
+                if let column = storedAttributeColumn(key) { try writer.writeStrings("items.attr\(k)", column) }
             }
 
             try Interruption.process.check()
@@ -106,18 +100,17 @@ extension PreparedDataset {
                 throw DataError(.invalidManifest, "\(directory.path)/manifest.json: relation \(r) does not match the views")
             }
             let attribute: [Int32] = try reader.array("relation\(r).attribute", count: itemCount)
-            let flat: [Int32] = try reader.array("relation\(r).pairs", count: entry.pairs * 2)
             if let bad = attribute.first(where: { $0 < 0 || Int($0) >= target.nodeCount }) {
                 throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).attribute: id \(bad) outside 0..<\(target.nodeCount)")
             }
-            var pairs: [(item: Int32, attribute: Int32)] = []
-            pairs.reserveCapacity(entry.pairs)
-            for p in 0..<entry.pairs {
-                let item = flat[2 * p], value = flat[2 * p + 1]
-                guard item > 0, Int(item) < itemCount, value > 0, Int(value) < target.nodeCount else {
-                    throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).pairs: pair \(p) has an id out of range")
+            let pairs: [(item: Int32, attribute: Int32)]
+            if manifest.files["relation\(r).pairs"] != nil {
+                pairs = try reader.pairs("relation\(r).pairs", count: entry.pairs, items: itemCount, attributes: target.nodeCount)
+            } else {
+                pairs = ItemRelation.pairs(followingItemTokens: views[0].sequences.tokens, attributeOfItem: attribute)
+                guard pairs.count == entry.pairs else {
+                    throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).attribute: gives \(pairs.count) pairs, manifest says \(entry.pairs)")
                 }
-                pairs.append((item, value))
             }
             relations.append(ItemRelation(view: entry.view, attributeOfItem: attribute, pairs: pairs))
         }
@@ -140,9 +133,17 @@ extension PreparedDataset {
         guard manifest.items == itemCount else {
             throw DataError(.invalidManifest, "\(directory.path)/manifest.json: \(manifest.items) items but the item view has \(itemCount) nodes")
         }
-        let ids = try reader.strings("items.ids", count: itemCount)
-        let names = try reader.strings("items.names", count: itemCount)
-        let attributeColumns = try manifest.itemAttributeKeys.indices.map { try reader.strings("items.attr\($0)", count: itemCount) }
+        let stored = { (name: String) in manifest.files[name + ".offsets"] != nil }
+        let ids = stored("items.ids") ? try reader.strings("items.ids", count: itemCount) : views[0].vocabulary
+        let names = stored("items.names") ? try reader.strings("items.names", count: itemCount) : ids
+        var derived = PreparedDataset(views: views, relations: relations, users: [], items: ids.map { ItemInfo(id: $0, displayName: $0) })
+        let attributeColumns = try manifest.itemAttributeKeys.enumerated().map { k, key in
+            if stored("items.attr\(k)") { return try reader.strings("items.attr\(k)", count: itemCount) }
+            guard let column = derived.derivedAttributeColumn(key) else {
+                throw DataError(.invalidManifest, "\(directory.path)/manifest.json: no items.attr\(k) and no relation '\(key)' to derive it from")
+            }
+            return column
+        }
         var items: [ItemInfo] = []
         items.reserveCapacity(itemCount)
         for i in 0..<itemCount {
@@ -152,7 +153,12 @@ extension PreparedDataset {
             }
             items.append(ItemInfo(id: ids[i], displayName: names[i], attributes: attributes))
         }
-        return PreparedDataset(views: views, relations: relations, users: users, items: items, source: manifest.source)
+        derived.users = users
+        derived.items = items
+        derived.source = manifest.source
+        derived.derivedPartsFollow = manifest.relations.indices.allSatisfy { manifest.files["relation\($0).pairs"] == nil }
+            && manifest.itemAttributeKeys.indices.allSatisfy { !stored("items.attr\($0)") }
+        return derived
     }
 
     /// Reads and checks `manifest.json` of a dataset directory.

@@ -5,18 +5,24 @@
 /// so `vocabulary[0]` is a placeholder and real nodes start at 1.
 public struct PreparedDataset: Sendable {
     /// Views in a fixed order; `views[0]` is always the item view (named "item").
-    public var views: [ViewData]
+    public var views: [ViewData] {
+        didSet { derivedPartsFollow = false }
+    }
     /// One item → attribute relation per attribute view (every view but the item view).
-    public var relations: [ItemRelation]
+    public var relations: [ItemRelation] {
+        didSet { derivedPartsFollow = false }
+    }
     /// Per-user evaluation data (train history and held-out items).
     public var users: [UserHistory]
     /// Display metadata per item dense id (index 0 is the reserved placeholder).
     public var items: [ItemInfo] {
-        didSet { itemAttributeColumns = nil }
+        didSet { derivedPartsFollow = false }
     }
-    /// `items`' attribute values as columns (key → value per item, "" = none), as the builder
-    /// made them; lets `write(to:)` skip 2 lookups per item and key. Nil once `items` changes.
-    var itemAttributeColumns: [String: [String]]?
+    /// Whether the relation pairs are exactly those the item sequences give and every item's
+    /// attributes exactly what the relations say (true as `DatasetBuilder` makes a dataset, and
+    /// the reader when it derived them): lets `write(to:)` leave those files out without
+    /// comparing them element by element. False once `views`, `relations` or `items` change.
+    var derivedPartsFollow = false
     /// Free-form description of where the data came from (file names, split, cut-off).
     public var source: [String: String]
 

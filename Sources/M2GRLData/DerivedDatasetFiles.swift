@@ -1,0 +1,70 @@
+/// What format version 2 of a dataset directory leaves out because other files already say it
+/// (docs/DATA.md): the relation pairs follow from the item sequences and the item → attribute
+/// map, item ids from the item vocabulary, display names from the ids, and attribute columns
+/// from the relations. The writer checks before it leaves a file out, so any `PreparedDataset`
+/// round-trips; the reader derives what is missing.
+extension ItemRelation {
+    /// The pairs `DatasetBuilder` makes: one `(item, attribute)` per item token of the item view's
+    /// sequences whose item has an attribute (0 = none), in token order.
+    static func pairs(followingItemTokens tokens: [Int32], attributeOfItem: [Int32]) -> [(item: Int32, attribute: Int32)] {
+        var pairs: [(item: Int32, attribute: Int32)] = []
+        pairs.reserveCapacity(tokens.count)
+        attributeOfItem.withUnsafeBufferPointer { attribute in
+            for item in tokens {
+                let value = attribute[Int(item)]
+                if value != 0 { pairs.append((item, value)) }
+            }
+        }
+        return pairs
+    }
+
+    /// Whether `pairs` are exactly `pairs(followingItemTokens: tokens, attributeOfItem:)`.
+    func pairsFollow(itemTokens tokens: [Int32]) -> Bool {
+        var p = 0
+        return attributeOfItem.withUnsafeBufferPointer { attribute in
+            pairs.withUnsafeBufferPointer { pairs in
+                for item in tokens {
+                    guard item >= 0, Int(item) < attribute.count else { return false }
+                    let value = attribute[Int(item)]
+                    if value == 0 { continue }
+                    guard p < pairs.count, pairs[p].item == item, pairs[p].attribute == value else { return false }
+                    p += 1
+                }
+                return p == pairs.count
+            }
+        }
+    }
+}
+
+extension PreparedDataset {
+    /// The attribute column of `key` as the relation of the view named `key` gives it (the
+    /// attribute's external id per item dense id, "" = none), or nil without such a relation.
+    func derivedAttributeColumn(_ key: String) -> [String]? {
+        guard let relation = relations.first(where: { $0.view == key }), let view = view(named: key),
+              relation.attributeOfItem.count == items.count else { return nil }
+        return relation.attributeOfItem.map { $0 == 0 ? "" : view.vocabulary[Int($0)] }
+    }
+
+    /// The item attribute keys to list in the manifest: every key some item has.
+    var itemAttributeKeys: [String] {
+        if derivedPartsFollow {
+            return relations.filter { $0.attributeOfItem.contains { $0 != 0 } }.map(\.view).sorted()
+        }
+        var keys = Set<String>()
+        for item in items { for key in item.attributes.keys { keys.insert(key) } }
+        return keys.sorted()
+    }
+
+    /// The column of `key` to store, or nil when it can be derived from the relations.
+    func storedAttributeColumn(_ key: String) -> [String]? {
+        if derivedPartsFollow && relations.contains(where: { $0.view == key }) { return nil }
+        let column = items.map { $0.attributes[key] ?? "" }
+        return derivedAttributeColumn(key) == column ? nil : column
+    }
+
+    /// Whether item `i`'s id is the item vocabulary's entry `i` for every item.
+    var itemIDsFollowVocabulary: Bool {
+        let vocabulary = views.first?.vocabulary ?? []
+        return items.count == vocabulary.count && zip(items, vocabulary).allSatisfy { $0.id == $1 }
+    }
+}
