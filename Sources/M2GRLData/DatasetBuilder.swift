@@ -61,8 +61,12 @@ public struct DatasetBuilder {
         var trainDense = [Int32](repeating: 0, count: trainEvents)
         var trainAttributes = [Int32](repeating: 0, count: trainEvents * viewCount)
         var t = 0
+        var touched: Int32 = 0  // OR of record words loaded ahead of the loops that branch on them
         for u in 0..<timelines.userCount {
             let start = timelines.starts[u]
+            // Load the user's record lines first: independent loads whose cache misses overlap
+            // (the loop below branches on each, which would serialise them).
+            for k in 0..<bounds[u].trainEnd { touched |= record[Int(timelineItems[start + k]) * stride] }
             for k in 0..<bounds[u].trainEnd {
                 let item = timelineItems[start + k]
                 let base = Int(item) * stride
@@ -150,6 +154,9 @@ public struct DatasetBuilder {
             var attributeOfItem = [Int32](repeating: 0, count: itemView.rawOfDense.count)
             var known = 0
             for d in 1..<itemView.rawOfDense.count {
+                if d & 15 == 1 {  // the next 16 items' record lines, loaded together
+                    for e in d..<min(d + 16, itemView.rawOfDense.count) { touched |= record[Int(itemView.rawOfDense[e]) * stride + 1 + v] }
+                }
                 let value = record[Int(itemView.rawOfDense[d]) * stride + 1 + v]
                 if value != 0 {
                     attributeOfItem[d] = attributeViews[v].denseOfRaw[Int(value - 1)]
@@ -173,6 +180,7 @@ public struct DatasetBuilder {
             let train = Array(trainDense[trainOffset..<(trainOffset + b.trainEnd)])
             trainOffset += b.trainEnd
             var heldOut: [Int32] = []
+            for k in b.trainEnd..<b.heldOutEnd { touched |= record[Int(timelineItems[start + k]) * stride + stampColumn] }
             for k in b.trainEnd..<b.heldOutEnd {
                 let base = Int(timelineItems[start + k]) * stride
                 if record[base + stampColumn] == Int32(u) { continue }
@@ -216,6 +224,8 @@ public struct DatasetBuilder {
         fullSource["maxSessionLength"] = rules.maxLength.map { "\($0)" } ?? "none"
         var dataset = PreparedDataset(views: views, relations: relations, users: users, items: itemInfos, source: fullSource)
         dataset.derivedPartsFollow = true
+        // Record words are ≥ -1, so their OR is never Int32.min; checking it keeps the loads.
+        precondition(touched != Int32.min, "record words are ≥ -1")
         return (dataset, stats)
     }
 
