@@ -39,9 +39,9 @@ extension ItemRelation {
 extension PreparedDataset {
     /// The attribute column of `key` as the relation of the view named `key` gives it (the
     /// attribute's external id per item dense id, "" = none), or nil without such a relation.
-    func derivedAttributeColumn(_ key: String) -> [String]? {
-        guard let relation = relations.first(where: { $0.view == key }), let view = view(named: key),
-              relation.attributeOfItem.count == items.count else { return nil }
+    static func attributeColumn(_ key: String, views: [ViewData], relations: [ItemRelation], itemCount: Int) -> [String]? {
+        guard let relation = relations.first(where: { $0.view == key }), let view = views.first(where: { $0.name == key }),
+              relation.attributeOfItem.count == itemCount else { return nil }
         return relation.attributeOfItem.map { $0 == 0 ? "" : view.vocabulary[Int($0)] }
     }
 
@@ -59,7 +59,7 @@ extension PreparedDataset {
     func storedAttributeColumn(_ key: String) -> [String]? {
         if derivedPartsFollow && relations.contains(where: { $0.view == key }) { return nil }
         let column = items.map { $0.attributes[key] ?? "" }
-        return derivedAttributeColumn(key) == column ? nil : column
+        return Self.attributeColumn(key, views: views, relations: relations, itemCount: items.count) == column ? nil : column
     }
 
     /// Whether item `i`'s id is the item vocabulary's entry `i` for every item.

@@ -136,10 +136,9 @@ extension PreparedDataset {
         let stored = { (name: String) in manifest.files[name + ".offsets"] != nil }
         let ids = stored("items.ids") ? try reader.strings("items.ids", count: itemCount) : views[0].vocabulary
         let names = stored("items.names") ? try reader.strings("items.names", count: itemCount) : ids
-        var derived = PreparedDataset(views: views, relations: relations, users: [], items: ids.map { ItemInfo(id: $0, displayName: $0) })
         let attributeColumns = try manifest.itemAttributeKeys.enumerated().map { k, key in
             if stored("items.attr\(k)") { return try reader.strings("items.attr\(k)", count: itemCount) }
-            guard let column = derived.derivedAttributeColumn(key) else {
+            guard let column = Self.attributeColumn(key, views: views, relations: relations, itemCount: itemCount) else {
                 throw DataError(.invalidManifest, "\(directory.path)/manifest.json: no items.attr\(k) and no relation '\(key)' to derive it from")
             }
             return column
@@ -153,12 +152,10 @@ extension PreparedDataset {
             }
             items.append(ItemInfo(id: ids[i], displayName: names[i], attributes: attributes))
         }
-        derived.users = users
-        derived.items = items
-        derived.source = manifest.source
-        derived.derivedPartsFollow = manifest.relations.indices.allSatisfy { manifest.files["relation\($0).pairs"] == nil }
+        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: items, source: manifest.source)
+        dataset.derivedPartsFollow = manifest.relations.indices.allSatisfy { manifest.files["relation\($0).pairs"] == nil }
             && manifest.itemAttributeKeys.indices.allSatisfy { !stored("items.attr\($0)") }
-        return derived
+        return dataset
     }
 
     /// Reads and checks `manifest.json` of a dataset directory.
