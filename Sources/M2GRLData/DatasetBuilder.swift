@@ -34,8 +34,6 @@ public struct DatasetBuilder {
         var attributeViews = (0..<viewCount).map {
             ViewAccumulator(name: log.attributeNames[$0], rawCount: log.attributeValues[$0].count, expectedTokens: trainEvents)
         }
-        var pairs: [[(item: Int32, attribute: Int32)]] = Array(repeating: [], count: viewCount)
-        for v in 0..<viewCount { pairs[v].reserveCapacity(trainEvents) }
         var lengthCounts: [Int] = []  // sessions per length
         var sessionCount = 0
         // Per raw item, one cache line holds what the passes below need: [dense item id (0 =
@@ -52,8 +50,6 @@ public struct DatasetBuilder {
             }
         }
         for item in 0..<log.itemCount { record[item * stride + stampColumn] = -1 }
-        /// The current sequence's de-duplicated items: dense item id, then dense attribute per view.
-        var deduped: [Int32] = []
 
         let timelineItems = timelines.items
         // Pass 1, in train order: dense item ids (assigned on first sight) and raw attribute values,
@@ -81,7 +77,8 @@ public struct DatasetBuilder {
             }
         }
 
-        // Pass 2: sessions, per-view sequences and relation pairs from the sequential arrays.
+        // Pass 2: sessions and per-view sequences from the sequential arrays. (The relation pairs
+        // are one per item token with an attribute: `ItemRelation` derives them when asked.)
         t = 0
         timelines.times.withUnsafeBufferPointer { allTimes in
             for u in 0..<timelines.userCount {
@@ -103,32 +100,11 @@ public struct DatasetBuilder {
                         lengthCounts[length] += 1
                         itemView.begin()
                         for v in 0..<viewCount { attributeViews[v].begin() }
-                        deduped.removeAll(keepingCapacity: true)
-                        var previous: Int32 = 0
                         for k in chunkStart..<chunkEnd {
-                            let d = trainDense[userFirst + k]
-                            itemView.pushDense(d)
-                            let isRepeat = d == previous
-                            previous = d
-                            if !isRepeat { deduped.append(d) }
+                            itemView.pushDense(trainDense[userFirst + k])
                             for v in 0..<viewCount {
                                 let value = trainAttributes[(userFirst + k) * viewCount + v]
-                                var attribute: Int32 = 0
-                                if value != 0 {
-                                    attribute = attributeViews[v].dense(value - 1)
-                                    attributeViews[v].pushDense(attribute)
-                                }
-                                if !isRepeat { deduped.append(attribute) }
-                            }
-                        }
-                        // One (item, attribute) pair per item token of the de-duplicated sequence.
-                        let width = 1 + viewCount
-                        for v in 0..<viewCount {
-                            var k = 0
-                            while k < deduped.count {
-                                let attribute = deduped[k + 1 + v]
-                                if attribute != 0 { pairs[v].append((deduped[k], attribute)) }
-                                k += width
+                                if value != 0 { attributeViews[v].pushDense(attributeViews[v].dense(value - 1)) }
                             }
                         }
                         itemView.end()
@@ -163,8 +139,9 @@ public struct DatasetBuilder {
                     known += 1
                 }
             }
-            relations.append(ItemRelation(view: log.attributeNames[v], attributeOfItem: attributeOfItem, pairs: pairs[v]))
-            relationStats.append(.init(view: log.attributeNames[v], itemsWithAttribute: known, pairs: pairs[v].count))
+            let relation = ItemRelation(view: log.attributeNames[v], attributeOfItem: attributeOfItem, itemTokens: views[0].sequences.tokens)
+            relations.append(relation)
+            relationStats.append(.init(view: log.attributeNames[v], itemsWithAttribute: known, pairs: relation.pairCount))
         }
 
         // Users.
@@ -197,17 +174,21 @@ public struct DatasetBuilder {
             users.append(UserHistory(user: log.users.string(Int32(u)), trainItems: train, heldOutItems: heldOut, heldOutCount: heldOut.count))
         }
 
-        // Item display info.
+        // Item display info. The loop reads local arrays: `views[0].vocabulary[d]` or
+        // `relations[v].attributeOfItem[d]` copied the view or relation (a retain and release per
+        // field) per item, most of the loop's time.
         var itemInfos = [ItemInfo(id: "", displayName: "")]
         var attributeCache = AttributeDictionaryCache(viewCount: viewCount)
-        itemInfos.reserveCapacity(itemView.rawOfDense.count)
-        for d in 1..<itemView.rawOfDense.count {
-            let raw = itemView.rawOfDense[d]
-            let id = views[0].vocabulary[d]
-            let title = Int(raw) < log.itemTitles.count ? log.itemTitles[Int(raw)] : ""
+        let attributeOfItem = relations.map(\.attributeOfItem)
+        let itemVocabulary = views[0].vocabulary, titles = log.itemTitles, rawOfDense = itemView.rawOfDense
+        itemInfos.reserveCapacity(rawOfDense.count)
+        for d in 1..<rawOfDense.count {
+            let raw = Int(rawOfDense[d])
+            let id = itemVocabulary[d]
+            let title = raw < titles.count ? titles[raw] : ""
             // Items with the same attribute values share one dictionary (copy-on-write): far
             // fewer combinations than items, so far fewer allocations and hashes.
-            let attributes = attributeCache.dictionary { v in relations[v].attributeOfItem[d] } make: { ids in
+            let attributes = attributeCache.dictionary { v in attributeOfItem[v][d] } make: { ids in
                 var attributes = [String: String](minimumCapacity: viewCount)
                 for v in 0..<viewCount where ids[v] != 0 {
                     attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(ids[v])]

@@ -3,39 +3,6 @@
 /// map, item ids from the item vocabulary, display names from the ids, and attribute columns
 /// from the relations. The writer checks before it leaves a file out, so any `PreparedDataset`
 /// round-trips; the reader derives what is missing.
-extension ItemRelation {
-    /// The pairs `DatasetBuilder` makes: one `(item, attribute)` per item token of the item view's
-    /// sequences whose item has an attribute (0 = none), in token order.
-    static func pairs(followingItemTokens tokens: [Int32], attributeOfItem: [Int32]) -> [(item: Int32, attribute: Int32)] {
-        var pairs: [(item: Int32, attribute: Int32)] = []
-        pairs.reserveCapacity(tokens.count)
-        attributeOfItem.withUnsafeBufferPointer { attribute in
-            for item in tokens {
-                let value = attribute[Int(item)]
-                if value != 0 { pairs.append((item, value)) }
-            }
-        }
-        return pairs
-    }
-
-    /// Whether `pairs` are exactly `pairs(followingItemTokens: tokens, attributeOfItem:)`.
-    func pairsFollow(itemTokens tokens: [Int32]) -> Bool {
-        var p = 0
-        return attributeOfItem.withUnsafeBufferPointer { attribute in
-            pairs.withUnsafeBufferPointer { pairs in
-                for item in tokens {
-                    guard item >= 0, Int(item) < attribute.count else { return false }
-                    let value = attribute[Int(item)]
-                    if value == 0 { continue }
-                    guard p < pairs.count, pairs[p].item == item, pairs[p].attribute == value else { return false }
-                    p += 1
-                }
-                return p == pairs.count
-            }
-        }
-    }
-}
-
 extension PreparedDataset {
     /// The attribute column of `key` as the relation of the view named `key` gives it (the
     /// attribute's external id per item dense id, "" = none), or nil without such a relation.

@@ -48,7 +48,7 @@ extension PreparedDataset {
                 format: DatasetManifest.formatName, version: DatasetManifest.currentVersion,
                 views: views.map { .init(name: $0.name, nodeCount: $0.nodeCount, sequences: $0.sequences.count,
                                          tokens: $0.sequences.tokens.count, edges: $0.edges.count) },
-                relations: relations.map { .init(view: $0.view, items: $0.attributeOfItem.count, pairs: $0.pairs.count) },
+                relations: relations.map { .init(view: $0.view, items: $0.attributeOfItem.count, pairs: $0.pairCount) },
                 users: users.count, items: items.count, itemAttributeKeys: keys, source: source, files: writer.files)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -103,16 +103,17 @@ extension PreparedDataset {
             if let bad = attribute.first(where: { $0 < 0 || Int($0) >= target.nodeCount }) {
                 throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).attribute: id \(bad) outside 0..<\(target.nodeCount)")
             }
-            let pairs: [(item: Int32, attribute: Int32)]
+            let relation: ItemRelation
             if manifest.files["relation\(r).pairs"] != nil {
-                pairs = try reader.pairs("relation\(r).pairs", count: entry.pairs, items: itemCount, attributes: target.nodeCount)
+                let pairs = try reader.pairs("relation\(r).pairs", count: entry.pairs, items: itemCount, attributes: target.nodeCount)
+                relation = ItemRelation(view: entry.view, attributeOfItem: attribute, pairs: pairs)
             } else {
-                pairs = ItemRelation.pairs(followingItemTokens: views[0].sequences.tokens, attributeOfItem: attribute)
-                guard pairs.count == entry.pairs else {
-                    throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).attribute: gives \(pairs.count) pairs, manifest says \(entry.pairs)")
+                relation = ItemRelation(view: entry.view, attributeOfItem: attribute, itemTokens: views[0].sequences.tokens)
+                guard relation.pairCount == entry.pairs else {
+                    throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).attribute: gives \(relation.pairCount) pairs, manifest says \(entry.pairs)")
                 }
             }
-            relations.append(ItemRelation(view: entry.view, attributeOfItem: attribute, pairs: pairs))
+            relations.append(relation)
         }
         let userIds = try reader.strings("users.ids", count: manifest.users)
         let trainTokens: [Int32] = try reader.array("users.train.tokens")

@@ -106,22 +106,6 @@ public struct Edge: Sendable, Hashable {
     }
 }
 
-/// The item → attribute relation of one attribute view.
-public struct ItemRelation: Sendable {
-    /// Name of the attribute view ("category", "shop", ...).
-    public var view: String
-    /// Attribute dense id per item dense id (0 = unknown / reserved).
-    public var attributeOfItem: [Int32]
-    /// Number of (item occurrence, attribute) training pairs: item occurrences in train sessions.
-    public var pairs: [(item: Int32, attribute: Int32)]
-
-    public init(view: String, attributeOfItem: [Int32], pairs: [(item: Int32, attribute: Int32)]) {
-        self.view = view
-        self.attributeOfItem = attributeOfItem
-        self.pairs = pairs
-    }
-}
-
 /// One user's evaluation data.
 public struct UserHistory: Sendable {
     /// External user id.

@@ -45,6 +45,31 @@ import Testing
         #expect(digests == ["valid": "28e7b35eadc2427a/27", "test": "76d0c3674b4eede3/27"])
     }
 
+    /// Version 2 derives the relation pairs instead of storing them; the derived pairs hash like
+    /// version 1's `relationN.pairs` files did (recorded on c6467c0 from the same log).
+    @Test func derivedRelationPairsMatchVersionOne() throws {
+        let dir = try Fixtures.directory()
+        let log = dir.appendingPathComponent("log.tsv").path
+        try SyntheticLogGenerator(config: try SynthConfig(events: 20_000, days: 3, seed: 11)).write(to: log)
+        var options = PrepareOptions(input: .logs([log]), output: dir.appendingPathComponent("out"), splits: [.valid, .test])
+        options.read.interruption = Interruption()
+        var digests: [String: String] = [:]
+        for split in try DatasetPreparer.run(options).splits {
+            let dataset = try PreparedDataset.read(from: options.output.appendingPathComponent(split.split))
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+            for (r, relation) in dataset.relations.enumerated() {
+                mix("relation\(r).pairs".utf8)
+                for pair in relation.pairs {
+                    withUnsafeBytes(of: pair.item.littleEndian) { mix($0) }
+                    withUnsafeBytes(of: pair.attribute.littleEndian) { mix($0) }
+                }
+            }
+            digests[split.split] = String(hash, radix: 16) + "/\(dataset.relations.count)"
+        }
+        #expect(digests == ["valid": "d64c4e94d20e64ea/2", "test": "e705014be0031408/2"])
+    }
+
     @Test func appSessionCutoffDatasetUnchanged() throws {
         let config = try SynthConfig(events: 12_000, days: 3, seed: 5, appSessions: true)
         let digests = try Self.prepare(config, cutoff: LogTimestamp.parse("2026-11-03")!)
