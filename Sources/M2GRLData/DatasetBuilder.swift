@@ -174,27 +174,18 @@ public struct DatasetBuilder {
             users.append(UserHistory(user: log.users.string(Int32(u)), trainItems: train, heldOutItems: heldOut, heldOutCount: heldOut.count))
         }
 
-        // Item display info (most of its time goes to making one attribute dictionary per
-        // distinct combination: ~220 k of them for 1.7 M synthetic items).
-        var itemInfos = [ItemInfo(id: "", displayName: "")]
-        var attributeCache = AttributeDictionaryCache(viewCount: viewCount)
-        let attributeOfItem = relations.map(\.attributeOfItem)
-        let itemVocabulary = views[0].vocabulary, titles = log.itemTitles, rawOfDense = itemView.rawOfDense
-        itemInfos.reserveCapacity(rawOfDense.count)
-        for d in 1..<rawOfDense.count {
-            let raw = Int(rawOfDense[d])
-            let id = itemVocabulary[d]
-            let title = raw < titles.count ? titles[raw] : ""
-            // Items with the same attribute values share one dictionary (copy-on-write): far
-            // fewer combinations than items, so far fewer allocations and hashes.
-            let attributes = attributeCache.dictionary { v in attributeOfItem[v][d] } make: { ids in
-                var attributes = [String: String](minimumCapacity: viewCount)
-                for v in 0..<viewCount where ids[v] != 0 {
-                    attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(ids[v])]
-                }
-                return attributes
+        // Item display info, as columns (`DerivedItemInfo`): names only where titles are known.
+        let itemVocabulary = views[0].vocabulary
+        var displayNames: [String]?
+        if !log.itemTitles.isEmpty {
+            let names = itemView.rawOfDense.indices.map { d in
+                let raw = Int(itemView.rawOfDense[d])
+                return d > 0 && raw < log.itemTitles.count && !log.itemTitles[raw].isEmpty ? log.itemTitles[raw] : itemVocabulary[d]
             }
-            itemInfos.append(ItemInfo(id: id, displayName: title.isEmpty ? id : title, attributes: attributes))
+            if names != itemVocabulary { displayNames = names }
+        }
+        let itemAttributes = (0..<viewCount).map { v in
+            (key: log.attributeNames[v], attributeOfItem: relations[v].attributeOfItem, vocabulary: views[v + 1].vocabulary)
         }
         stats.views = [itemView.stats()] + attributeViews.map { $0.stats() }
 
@@ -202,7 +193,8 @@ public struct DatasetBuilder {
         fullSource["split"] = split.description
         fullSource["idleGapSeconds"] = "\(rules.idleGap)"
         fullSource["maxSessionLength"] = rules.maxLength.map { "\($0)" } ?? "none"
-        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: itemInfos, source: fullSource)
+        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: [], source: fullSource)
+        dataset.itemStorage = .derived(DerivedItemInfo(ids: itemVocabulary, displayNames: displayNames, attributes: itemAttributes))
         dataset.derivedPartsFollow = true
         // Record words are ≥ -1, so their OR is never Int32.min; checking it keeps the loads.
         precondition(touched != Int32.min, "record words are ≥ -1")

@@ -26,12 +26,21 @@ extension PreparedDataset {
     func storedAttributeColumn(_ key: String) -> [String]? {
         if derivedPartsFollow && relations.contains(where: { $0.view == key }) { return nil }
         let column = items.map { $0.attributes[key] ?? "" }
-        return Self.attributeColumn(key, views: views, relations: relations, itemCount: items.count) == column ? nil : column
+        return Self.attributeColumn(key, views: views, relations: relations, itemCount: column.count) == column ? nil : column
     }
 
     /// Whether item `i`'s id is the item vocabulary's entry `i` for every item.
     var itemIDsFollowVocabulary: Bool {
         let vocabulary = views.first?.vocabulary ?? []
+        if case .derived(let derived) = itemStorage { return derived.ids == vocabulary }
+        let items = self.items
         return items.count == vocabulary.count && zip(items, vocabulary).allSatisfy { $0.id == $1 }
+    }
+
+    /// The display names to store, or nil when every name is the id.
+    var storedDisplayNames: [String]? {
+        if case .derived(let derived) = itemStorage { return derived.displayNames }
+        let items = self.items
+        return items.contains(where: { $0.displayName != $0.id }) ? items.map(\.displayName) : nil
     }
 }

@@ -38,7 +38,7 @@ extension PreparedDataset {
             try writer.write("users.heldoutcount", users.map { Int64($0.heldOutCount) })
             let keys = itemAttributeKeys
             if !itemIDsFollowVocabulary { try writer.writeStrings("items.ids", items.map { $0.id }) }
-            if items.contains(where: { $0.displayName != $0.id }) { try writer.writeStrings("items.names", items.map { $0.displayName }) }
+            if let names = storedDisplayNames { try writer.writeStrings("items.names", names) }
             for (k, key) in keys.enumerated() {
                 if let column = storedAttributeColumn(key) { try writer.writeStrings("items.attr\(k)", column) }
             }
@@ -49,7 +49,7 @@ extension PreparedDataset {
                 views: views.map { .init(name: $0.name, nodeCount: $0.nodeCount, sequences: $0.sequences.count,
                                          tokens: $0.sequences.tokens.count, edges: $0.edges.count) },
                 relations: relations.map { .init(view: $0.view, items: $0.attributeOfItem.count, pairs: $0.pairCount) },
-                users: users.count, items: items.count, itemAttributeKeys: keys, source: source, files: writer.files)
+                users: users.count, items: itemCount, itemAttributeKeys: keys, source: source, files: writer.files)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(manifest).write(to: temporary.appendingPathComponent("manifest.json"))
@@ -135,25 +135,33 @@ extension PreparedDataset {
             throw DataError(.invalidManifest, "\(directory.path)/manifest.json: \(manifest.items) items but the item view has \(itemCount) nodes")
         }
         let stored = { (name: String) in manifest.files[name + ".offsets"] != nil }
-        let ids = stored("items.ids") ? try reader.strings("items.ids", count: itemCount) : views[0].vocabulary
-        let names = stored("items.names") ? try reader.strings("items.names", count: itemCount) : ids
-        let attributeColumns = try manifest.itemAttributeKeys.enumerated().map { k, key in
-            if stored("items.attr\(k)") { return try reader.strings("items.attr\(k)", count: itemCount) }
-            guard let column = Self.attributeColumn(key, views: views, relations: relations, itemCount: itemCount) else {
-                throw DataError(.invalidManifest, "\(directory.path)/manifest.json: no items.attr\(k) and no relation '\(key)' to derive it from")
+        let keys = manifest.itemAttributeKeys
+        let names = stored("items.names") ? try reader.strings("items.names", count: itemCount) : nil
+        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: [], source: manifest.source)
+        if !stored("items.ids") && keys.indices.allSatisfy({ !stored("items.attr\($0)") }) {
+            // Everything follows from the vocabulary and relations: items are made when asked.
+            let attributes = try keys.map { key in
+                guard let relation = relations.first(where: { $0.view == key }), let view = views.first(where: { $0.name == key }) else {
+                    throw DataError(.invalidManifest, "\(directory.path)/manifest.json: no items.attr file and no relation '\(key)' to derive it from")
+                }
+                return (key: key, attributeOfItem: relation.attributeOfItem, vocabulary: view.vocabulary)
             }
-            return column
-        }
-        var items: [ItemInfo] = []
-        items.reserveCapacity(itemCount)
-        for i in 0..<itemCount {
-            var attributes: [String: String] = [:]
-            for (k, key) in manifest.itemAttributeKeys.enumerated() where !attributeColumns[k][i].isEmpty {
-                attributes[key] = attributeColumns[k][i]
+            dataset.itemStorage = .derived(DerivedItemInfo(ids: views[0].vocabulary, displayNames: names, attributes: attributes))
+        } else {
+            let ids = stored("items.ids") ? try reader.strings("items.ids", count: itemCount) : views[0].vocabulary
+            let columns = try keys.enumerated().map { k, key in
+                if stored("items.attr\(k)") { return try reader.strings("items.attr\(k)", count: itemCount) }
+                guard let column = Self.attributeColumn(key, views: views, relations: relations, itemCount: itemCount) else {
+                    throw DataError(.invalidManifest, "\(directory.path)/manifest.json: no items.attr\(k) and no relation '\(key)' to derive it from")
+                }
+                return column
             }
-            items.append(ItemInfo(id: ids[i], displayName: names[i], attributes: attributes))
+            dataset.items = (0..<itemCount).map { i in
+                var attributes: [String: String] = [:]
+                for (k, key) in keys.enumerated() where !columns[k][i].isEmpty { attributes[key] = columns[k][i] }
+                return ItemInfo(id: ids[i], displayName: names?[i] ?? ids[i], attributes: attributes)
+            }
         }
-        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: items, source: manifest.source)
         dataset.derivedPartsFollow = manifest.relations.indices.allSatisfy { manifest.files["relation\($0).pairs"] == nil }
             && manifest.itemAttributeKeys.indices.allSatisfy { !stored("items.attr\($0)") }
         return dataset

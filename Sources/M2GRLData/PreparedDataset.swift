@@ -14,10 +14,20 @@ public struct PreparedDataset: Sendable {
     }
     /// Per-user evaluation data (train history and held-out items).
     public var users: [UserHistory]
-    /// Display metadata per item dense id (index 0 is the reserved placeholder).
+    /// Display metadata per item dense id (index 0 is the reserved placeholder). A dataset made
+    /// by `DatasetBuilder` or read from a directory makes them on access from the vocabulary,
+    /// names and relations (O(items): read them once); setting them stores them.
     public var items: [ItemInfo] {
-        didSet { derivedPartsFollow = false }
+        get { itemStorage.items }
+        set {
+            itemStorage = .stored(newValue)
+            derivedPartsFollow = false
+        }
     }
+    /// How the items are held (see `DerivedItemInfo`).
+    var itemStorage: ItemStorage
+    /// Number of items including the placeholder, without making them.
+    public var itemCount: Int { itemStorage.count }
     /// Whether the relation pairs are exactly those the item sequences give and every item's
     /// attributes exactly what the relations say (true as `DatasetBuilder` makes a dataset, and
     /// the reader when it derived them): lets `write(to:)` leave those files out without
@@ -31,7 +41,7 @@ public struct PreparedDataset: Sendable {
         self.views = views
         self.relations = relations
         self.users = users
-        self.items = items
+        self.itemStorage = .stored(items)
         self.source = source
     }
 

@@ -19,6 +19,11 @@ import Testing
         let loaded = try PreparedDataset.read(from: dir)
         DatasetIOTests.assertEqual(original, loaded)
         #expect(loaded.derivedPartsFollow)
+        // Built and read datasets make their items on access only.
+        for dataset in [original, loaded] {
+            guard case .derived = dataset.itemStorage else { Issue.record("items were materialised"); continue }
+        }
+        #expect(loaded.itemCount == original.items.count)
         #expect(try PreparedDataset.readManifest(dir).version == 2)
     }
 
