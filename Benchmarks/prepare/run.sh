@@ -58,11 +58,17 @@ for ((r = 1; r <= ROUNDS; r++)); do
   [[ -n "${BASE:-}" ]] && run base "$BASE" --split test
   run new "$BIN" --split test
 done
-if [[ -n "${BASE:-}" ]] && cmp -s <(cd "$WORK/out-base/test" && sha256sum $(ls | grep -v -e stats.json -e manifest.json)) \
-                                  <(cd "$WORK/out-new/test" && sha256sum $(ls | grep -v -e stats.json -e manifest.json)); then
-  echo "  dataset files: identical to base"
-elif [[ -n "${BASE:-}" ]]; then
-  echo "  dataset files: DIFFER from base"
+if [[ -n "${BASE:-}" ]]; then
+  # Files both write must be identical; a format change may add or leave out files.
+  common=$(comm -12 <(ls "$WORK/out-base/test" | grep -v -e stats.json -e manifest.json) \
+                    <(ls "$WORK/out-new/test" | grep -v -e stats.json -e manifest.json))
+  if cmp -s <(cd "$WORK/out-base/test" && sha256sum $common) <(cd "$WORK/out-new/test" && sha256sum $common); then
+    echo "  dataset files: the $(echo $common | wc -w) both write are identical to base"
+  else
+    echo "  dataset files: DIFFER from base"
+  fi
+  only=$(comm -3 <(ls "$WORK/out-base/test") <(ls "$WORK/out-new/test") | tr -d '\t' | tr '\n' ' ')
+  [[ -n "$only" ]] && echo "  files written by only one of them: $only"
 fi
 if [[ "${BOTH:-0}" == 1 ]]; then
   run both "$BIN"

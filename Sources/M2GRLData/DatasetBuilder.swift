@@ -34,8 +34,6 @@ public struct DatasetBuilder {
         var attributeViews = (0..<viewCount).map {
             ViewAccumulator(name: log.attributeNames[$0], rawCount: log.attributeValues[$0].count, expectedTokens: trainEvents)
         }
-        var pairs: [[(item: Int32, attribute: Int32)]] = Array(repeating: [], count: viewCount)
-        for v in 0..<viewCount { pairs[v].reserveCapacity(trainEvents) }
         var lengthCounts: [Int] = []  // sessions per length
         var sessionCount = 0
         // Per raw item, one cache line holds what the passes below need: [dense item id (0 =
@@ -52,8 +50,6 @@ public struct DatasetBuilder {
             }
         }
         for item in 0..<log.itemCount { record[item * stride + stampColumn] = -1 }
-        /// The current sequence's de-duplicated items: dense item id, then dense attribute per view.
-        var deduped: [Int32] = []
 
         let timelineItems = timelines.items
         // Pass 1, in train order: dense item ids (assigned on first sight) and raw attribute values,
@@ -61,8 +57,12 @@ public struct DatasetBuilder {
         var trainDense = [Int32](repeating: 0, count: trainEvents)
         var trainAttributes = [Int32](repeating: 0, count: trainEvents * viewCount)
         var t = 0
+        var touched: Int32 = 0  // OR of record words loaded ahead of the loops that branch on them
         for u in 0..<timelines.userCount {
             let start = timelines.starts[u]
+            // Load the user's record lines first: independent loads whose cache misses overlap
+            // (the loop below branches on each, which would serialise them).
+            for k in 0..<bounds[u].trainEnd { touched |= record[Int(timelineItems[start + k]) * stride] }
             for k in 0..<bounds[u].trainEnd {
                 let item = timelineItems[start + k]
                 let base = Int(item) * stride
@@ -77,7 +77,8 @@ public struct DatasetBuilder {
             }
         }
 
-        // Pass 2: sessions, per-view sequences and relation pairs from the sequential arrays.
+        // Pass 2: sessions and per-view sequences from the sequential arrays. (The relation pairs
+        // are one per item token with an attribute: `ItemRelation` derives them when asked.)
         t = 0
         timelines.times.withUnsafeBufferPointer { allTimes in
             for u in 0..<timelines.userCount {
@@ -99,32 +100,11 @@ public struct DatasetBuilder {
                         lengthCounts[length] += 1
                         itemView.begin()
                         for v in 0..<viewCount { attributeViews[v].begin() }
-                        deduped.removeAll(keepingCapacity: true)
-                        var previous: Int32 = 0
                         for k in chunkStart..<chunkEnd {
-                            let d = trainDense[userFirst + k]
-                            itemView.pushDense(d)
-                            let isRepeat = d == previous
-                            previous = d
-                            if !isRepeat { deduped.append(d) }
+                            itemView.pushDense(trainDense[userFirst + k])
                             for v in 0..<viewCount {
                                 let value = trainAttributes[(userFirst + k) * viewCount + v]
-                                var attribute: Int32 = 0
-                                if value != 0 {
-                                    attribute = attributeViews[v].dense(value - 1)
-                                    attributeViews[v].pushDense(attribute)
-                                }
-                                if !isRepeat { deduped.append(attribute) }
-                            }
-                        }
-                        // One (item, attribute) pair per item token of the de-duplicated sequence.
-                        let width = 1 + viewCount
-                        for v in 0..<viewCount {
-                            var k = 0
-                            while k < deduped.count {
-                                let attribute = deduped[k + 1 + v]
-                                if attribute != 0 { pairs[v].append((deduped[k], attribute)) }
-                                k += width
+                                if value != 0 { attributeViews[v].pushDense(attributeViews[v].dense(value - 1)) }
                             }
                         }
                         itemView.end()
@@ -150,14 +130,18 @@ public struct DatasetBuilder {
             var attributeOfItem = [Int32](repeating: 0, count: itemView.rawOfDense.count)
             var known = 0
             for d in 1..<itemView.rawOfDense.count {
+                if d & 15 == 1 {  // the next 16 items' record lines, loaded together
+                    for e in d..<min(d + 16, itemView.rawOfDense.count) { touched |= record[Int(itemView.rawOfDense[e]) * stride + 1 + v] }
+                }
                 let value = record[Int(itemView.rawOfDense[d]) * stride + 1 + v]
                 if value != 0 {
                     attributeOfItem[d] = attributeViews[v].denseOfRaw[Int(value - 1)]
                     known += 1
                 }
             }
-            relations.append(ItemRelation(view: log.attributeNames[v], attributeOfItem: attributeOfItem, pairs: pairs[v]))
-            relationStats.append(.init(view: log.attributeNames[v], itemsWithAttribute: known, pairs: pairs[v].count))
+            let relation = ItemRelation(view: log.attributeNames[v], attributeOfItem: attributeOfItem, itemTokens: views[0].sequences.tokens)
+            relations.append(relation)
+            relationStats.append(.init(view: log.attributeNames[v], itemsWithAttribute: known, pairs: relation.pairCount))
         }
 
         // Users.
@@ -173,6 +157,7 @@ public struct DatasetBuilder {
             let train = Array(trainDense[trainOffset..<(trainOffset + b.trainEnd)])
             trainOffset += b.trainEnd
             var heldOut: [Int32] = []
+            for k in b.trainEnd..<b.heldOutEnd { touched |= record[Int(timelineItems[start + k]) * stride + stampColumn] }
             for k in b.trainEnd..<b.heldOutEnd {
                 let base = Int(timelineItems[start + k]) * stride
                 if record[base + stampColumn] == Int32(u) { continue }
@@ -189,24 +174,18 @@ public struct DatasetBuilder {
             users.append(UserHistory(user: log.users.string(Int32(u)), trainItems: train, heldOutItems: heldOut, heldOutCount: heldOut.count))
         }
 
-        // Item display info.
-        var itemInfos = [ItemInfo(id: "", displayName: "")]
-        var attributeCache = AttributeDictionaryCache(viewCount: viewCount)
-        itemInfos.reserveCapacity(itemView.rawOfDense.count)
-        for d in 1..<itemView.rawOfDense.count {
-            let raw = itemView.rawOfDense[d]
-            let id = views[0].vocabulary[d]
-            let title = Int(raw) < log.itemTitles.count ? log.itemTitles[Int(raw)] : ""
-            // Items with the same attribute values share one dictionary (copy-on-write): far
-            // fewer combinations than items, so far fewer allocations and hashes.
-            let attributes = attributeCache.dictionary { v in relations[v].attributeOfItem[d] } make: { ids in
-                var attributes = [String: String](minimumCapacity: viewCount)
-                for v in 0..<viewCount where ids[v] != 0 {
-                    attributes[log.attributeNames[v]] = views[v + 1].vocabulary[Int(ids[v])]
-                }
-                return attributes
+        // Item display info, as columns (`DerivedItemInfo`): names only where titles are known.
+        let itemVocabulary = views[0].vocabulary
+        var displayNames: [String]?
+        if !log.itemTitles.isEmpty {
+            let names = itemView.rawOfDense.indices.map { d in
+                let raw = Int(itemView.rawOfDense[d])
+                return d > 0 && raw < log.itemTitles.count && !log.itemTitles[raw].isEmpty ? log.itemTitles[raw] : itemVocabulary[d]
             }
-            itemInfos.append(ItemInfo(id: id, displayName: title.isEmpty ? id : title, attributes: attributes))
+            if names != itemVocabulary { displayNames = names }
+        }
+        let itemAttributes = (0..<viewCount).map { v in
+            (key: log.attributeNames[v], attributeOfItem: relations[v].attributeOfItem, vocabulary: views[v + 1].vocabulary)
         }
         stats.views = [itemView.stats()] + attributeViews.map { $0.stats() }
 
@@ -214,14 +193,11 @@ public struct DatasetBuilder {
         fullSource["split"] = split.description
         fullSource["idleGapSeconds"] = "\(rules.idleGap)"
         fullSource["maxSessionLength"] = rules.maxLength.map { "\($0)" } ?? "none"
-        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: itemInfos, source: fullSource)
-        // Only keys some item has (as `write(to:)` would find by scanning the items).
-        var columns: [String: [String]] = [:]
-        for v in 0..<viewCount where relationStats[v].itemsWithAttribute > 0 {
-            let vocabulary = views[v + 1].vocabulary
-            columns[log.attributeNames[v]] = relations[v].attributeOfItem.map { $0 == 0 ? "" : vocabulary[Int($0)] }
-        }
-        dataset.itemAttributeColumns = columns
+        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: [], source: fullSource)
+        dataset.itemStorage = .derived(DerivedItemInfo(ids: itemVocabulary, displayNames: displayNames, attributes: itemAttributes))
+        dataset.derivedPartsFollow = true
+        // Record words are ≥ -1, so their OR is never Int32.min; checking it keeps the loads.
+        precondition(touched != Int32.min, "record words are ≥ -1")
         return (dataset, stats)
     }
 

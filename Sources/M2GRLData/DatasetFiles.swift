@@ -155,6 +155,21 @@ struct DatasetFileReader {
         #endif
     }
 
+    /// Exactly `count` (item, attribute) pairs, with ids in `1..<items` and `1..<attributes`.
+    func pairs(_ name: String, count: Int, items: Int, attributes: Int) throws -> [(item: Int32, attribute: Int32)] {
+        let flat: [Int32] = try array(name, count: count * 2)
+        var pairs: [(item: Int32, attribute: Int32)] = []
+        pairs.reserveCapacity(count)
+        for p in 0..<count {
+            let item = flat[2 * p], value = flat[2 * p + 1]
+            guard item > 0, Int(item) < items, value > 0, Int(value) < attributes else {
+                throw DataError(.corruptDatasetFile, "\(directory.path)/\(name): pair \(p) has an id out of range")
+            }
+            pairs.append((item, value))
+        }
+        return pairs
+    }
+
     /// A string table of exactly `count` strings.
     func strings(_ name: String, count: Int) throws -> [String] {
         let offsets: [Int64] = try array(name + ".offsets", count: count + 1)

@@ -1,18 +1,20 @@
 /// The JSON manifest of a dataset directory: format version, shape, and per-file checksums.
 ///
-/// Layout (version 1): every array is a headerless little-endian file, so it can be memory-mapped.
+/// Layout (version 2): every array is a headerless little-endian file, so it can be memory-mapped.
+/// Files marked "optional" are left out when other files say the same (`DerivedDatasetFiles`);
+/// version 1 always wrote them, and the reader reads both versions.
 /// - `viewN.vocab.offsets` (Int64, nodes+1) + `viewN.vocab.bytes` (UTF-8): vocabulary strings
 /// - `viewN.counts` (Int64), `viewN.tokens` (Int32), `viewN.offsets` (Int64, sequences+1)
 /// - `viewN.edges`: records of (source Int32, target Int32, count Int64)
-/// - `relationN.attribute` (Int32 per item dense id), `relationN.pairs` (Int32 item, Int32 attribute)
+/// - `relationN.attribute` (Int32 per item dense id), optional `relationN.pairs` (Int32 item, Int32 attribute)
 /// - `users.ids.*` (strings), `users.train.{tokens,offsets}`, `users.heldout.{tokens,offsets}`,
 ///   `users.heldoutcount` (Int64)
-/// - `items.ids.*`, `items.names.*`, `items.attrN.*` (strings; "" = no value)
+/// - optional `items.ids.*`, `items.names.*`, `items.attrN.*` (strings; "" = no value)
 public struct DatasetManifest: Codable, Sendable, Equatable {
     /// The only format identifier this library writes.
     public static let formatName = "m2grl-dataset"
     /// The newest format version this library reads and the one it writes.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public struct ViewEntry: Codable, Sendable, Equatable {
         public var name: String

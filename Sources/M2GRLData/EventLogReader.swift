@@ -54,7 +54,7 @@ public enum EventLogReader {
 
         for stream in streams {
             let file = stream.path
-            var schema: LogSchema?
+            var sawHeader = false  // a Bool: testing an optional `LogSchema` per line copied it
             var fields = UnsafeMutablePointer<ByteField>.allocate(capacity: 1)
             defer { fields.deallocate() }
             var columnCount = 0
@@ -67,7 +67,7 @@ public enum EventLogReader {
             }, onChunkEnd: {
                 columns?.flush()  // before the buffer its queued fields point into moves
             }) { line, lineNumber in
-                guard schema != nil else {
+                guard sawHeader else {
                     // Header line.
                     guard FieldParsing.isValidUTF8(line) else {
                         throw DataError(.missingColumns, "\(file): header is not valid UTF-8")
@@ -99,7 +99,7 @@ public enum EventLogReader {
                                        attributeSlots: parsed.attributes.map { a in attributeNames.firstIndex(of: a.name)! })
                     fields.deallocate()
                     fields = .allocate(capacity: columnCount)
-                    schema = parsed
+                    sawHeader = true
                     return
                 }
                 if line.count == 0 {
@@ -152,7 +152,7 @@ public enum EventLogReader {
                 }
                 columns.unsafelyUnwrapped.add(fields, time: time)
             }
-            guard schema != nil else { throw DataError(.emptyInput, "\(file): empty file (no header)") }
+            guard sawHeader else { throw DataError(.emptyInput, "\(file): empty file (no header)") }
             bytesBefore += stream.consumedFileBytes
         }
         // Items are only interned by kept events, so attribute arrays match the item count

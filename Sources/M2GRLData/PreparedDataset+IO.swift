@@ -23,9 +23,10 @@ extension PreparedDataset {
                 try writer.writeOffsets("view\(v).offsets", view.sequences.offsets)
                 try writer.writeEdges("view\(v).edges", view.edges)
             }
+            let itemTokens = views.first?.sequences.tokens ?? []
             for (r, relation) in relations.enumerated() {
                 try writer.write("relation\(r).attribute", relation.attributeOfItem)
-                try writer.writePairs("relation\(r).pairs", relation.pairs)
+                if !derivedPartsFollow && !relation.pairsFollow(itemTokens: itemTokens) { try writer.writePairs("relation\(r).pairs", relation.pairs) }
             }
             try writer.writeStrings("users.ids", users.map { $0.user })
             var train = SequenceSet(), heldOut = SequenceSet()
@@ -35,18 +36,11 @@ extension PreparedDataset {
             try writer.write("users.heldout.tokens", heldOut.tokens)
             try writer.writeOffsets("users.heldout.offsets", heldOut.offsets)
             try writer.write("users.heldoutcount", users.map { Int64($0.heldOutCount) })
-            let keys: [String]
-            if let columns = itemAttributeColumns {
-                keys = columns.keys.sorted()
-            } else {
-                var keySet = Set<String>()
-                for item in items { for key in item.attributes.keys { keySet.insert(key) } }
-                keys = keySet.sorted()
-            }
-            try writer.writeStrings("items.ids", items.map { $0.id })
-            try writer.writeStrings("items.names", items.map { $0.displayName })
+            let keys = itemAttributeKeys
+            if !itemIDsFollowVocabulary { try writer.writeStrings("items.ids", items.map { $0.id }) }
+            if let names = storedDisplayNames { try writer.writeStrings("items.names", names) }
             for (k, key) in keys.enumerated() {
-                try writer.writeStrings("items.attr\(k)", itemAttributeColumns?[key] ?? items.map { $0.attributes[key] ?? "" })
+                if let column = storedAttributeColumn(key) { try writer.writeStrings("items.attr\(k)", column) }
             }
 
             try Interruption.process.check()
@@ -54,8 +48,8 @@ extension PreparedDataset {
                 format: DatasetManifest.formatName, version: DatasetManifest.currentVersion,
                 views: views.map { .init(name: $0.name, nodeCount: $0.nodeCount, sequences: $0.sequences.count,
                                          tokens: $0.sequences.tokens.count, edges: $0.edges.count) },
-                relations: relations.map { .init(view: $0.view, items: $0.attributeOfItem.count, pairs: $0.pairs.count) },
-                users: users.count, items: items.count, itemAttributeKeys: keys, source: source, files: writer.files)
+                relations: relations.map { .init(view: $0.view, items: $0.attributeOfItem.count, pairs: $0.pairCount) },
+                users: users.count, items: itemCount, itemAttributeKeys: keys, source: source, files: writer.files)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(manifest).write(to: temporary.appendingPathComponent("manifest.json"))
@@ -106,20 +100,20 @@ extension PreparedDataset {
                 throw DataError(.invalidManifest, "\(directory.path)/manifest.json: relation \(r) does not match the views")
             }
             let attribute: [Int32] = try reader.array("relation\(r).attribute", count: itemCount)
-            let flat: [Int32] = try reader.array("relation\(r).pairs", count: entry.pairs * 2)
             if let bad = attribute.first(where: { $0 < 0 || Int($0) >= target.nodeCount }) {
                 throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).attribute: id \(bad) outside 0..<\(target.nodeCount)")
             }
-            var pairs: [(item: Int32, attribute: Int32)] = []
-            pairs.reserveCapacity(entry.pairs)
-            for p in 0..<entry.pairs {
-                let item = flat[2 * p], value = flat[2 * p + 1]
-                guard item > 0, Int(item) < itemCount, value > 0, Int(value) < target.nodeCount else {
-                    throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).pairs: pair \(p) has an id out of range")
+            let relation: ItemRelation
+            if manifest.files["relation\(r).pairs"] != nil {
+                let pairs = try reader.pairs("relation\(r).pairs", count: entry.pairs, items: itemCount, attributes: target.nodeCount)
+                relation = ItemRelation(view: entry.view, attributeOfItem: attribute, pairs: pairs)
+            } else {
+                relation = ItemRelation(view: entry.view, attributeOfItem: attribute, itemTokens: views[0].sequences.tokens)
+                guard relation.pairCount == entry.pairs else {
+                    throw DataError(.corruptDatasetFile, "\(directory.path)/relation\(r).attribute: gives \(relation.pairCount) pairs, manifest says \(entry.pairs)")
                 }
-                pairs.append((item, value))
             }
-            relations.append(ItemRelation(view: entry.view, attributeOfItem: attribute, pairs: pairs))
+            relations.append(relation)
         }
         let userIds = try reader.strings("users.ids", count: manifest.users)
         let trainTokens: [Int32] = try reader.array("users.train.tokens")
@@ -140,19 +134,37 @@ extension PreparedDataset {
         guard manifest.items == itemCount else {
             throw DataError(.invalidManifest, "\(directory.path)/manifest.json: \(manifest.items) items but the item view has \(itemCount) nodes")
         }
-        let ids = try reader.strings("items.ids", count: itemCount)
-        let names = try reader.strings("items.names", count: itemCount)
-        let attributeColumns = try manifest.itemAttributeKeys.indices.map { try reader.strings("items.attr\($0)", count: itemCount) }
-        var items: [ItemInfo] = []
-        items.reserveCapacity(itemCount)
-        for i in 0..<itemCount {
-            var attributes: [String: String] = [:]
-            for (k, key) in manifest.itemAttributeKeys.enumerated() where !attributeColumns[k][i].isEmpty {
-                attributes[key] = attributeColumns[k][i]
+        let stored = { (name: String) in manifest.files[name + ".offsets"] != nil }
+        let keys = manifest.itemAttributeKeys
+        let names = stored("items.names") ? try reader.strings("items.names", count: itemCount) : nil
+        var dataset = PreparedDataset(views: views, relations: relations, users: users, items: [], source: manifest.source)
+        if !stored("items.ids") && keys.indices.allSatisfy({ !stored("items.attr\($0)") }) {
+            // Everything follows from the vocabulary and relations: items are made when asked.
+            let attributes = try keys.map { key in
+                guard let relation = relations.first(where: { $0.view == key }), let view = views.first(where: { $0.name == key }) else {
+                    throw DataError(.invalidManifest, "\(directory.path)/manifest.json: no items.attr file and no relation '\(key)' to derive it from")
+                }
+                return (key: key, attributeOfItem: relation.attributeOfItem, vocabulary: view.vocabulary)
             }
-            items.append(ItemInfo(id: ids[i], displayName: names[i], attributes: attributes))
+            dataset.itemStorage = .derived(DerivedItemInfo(ids: views[0].vocabulary, displayNames: names, attributes: attributes))
+        } else {
+            let ids = stored("items.ids") ? try reader.strings("items.ids", count: itemCount) : views[0].vocabulary
+            let columns = try keys.enumerated().map { k, key in
+                if stored("items.attr\(k)") { return try reader.strings("items.attr\(k)", count: itemCount) }
+                guard let column = Self.attributeColumn(key, views: views, relations: relations, itemCount: itemCount) else {
+                    throw DataError(.invalidManifest, "\(directory.path)/manifest.json: no items.attr\(k) and no relation '\(key)' to derive it from")
+                }
+                return column
+            }
+            dataset.items = (0..<itemCount).map { i in
+                var attributes: [String: String] = [:]
+                for (k, key) in keys.enumerated() where !columns[k][i].isEmpty { attributes[key] = columns[k][i] }
+                return ItemInfo(id: ids[i], displayName: names?[i] ?? ids[i], attributes: attributes)
+            }
         }
-        return PreparedDataset(views: views, relations: relations, users: users, items: items, source: manifest.source)
+        dataset.derivedPartsFollow = manifest.relations.indices.allSatisfy { manifest.files["relation\($0).pairs"] == nil }
+            && manifest.itemAttributeKeys.indices.allSatisfy { !stored("items.attr\($0)") }
+        return dataset
     }
 
     /// Reads and checks `manifest.json` of a dataset directory.

@@ -5,18 +5,34 @@
 /// so `vocabulary[0]` is a placeholder and real nodes start at 1.
 public struct PreparedDataset: Sendable {
     /// Views in a fixed order; `views[0]` is always the item view (named "item").
-    public var views: [ViewData]
+    public var views: [ViewData] {
+        didSet { derivedPartsFollow = false }
+    }
     /// One item → attribute relation per attribute view (every view but the item view).
-    public var relations: [ItemRelation]
+    public var relations: [ItemRelation] {
+        didSet { derivedPartsFollow = false }
+    }
     /// Per-user evaluation data (train history and held-out items).
     public var users: [UserHistory]
-    /// Display metadata per item dense id (index 0 is the reserved placeholder).
+    /// Display metadata per item dense id (index 0 is the reserved placeholder). A dataset made
+    /// by `DatasetBuilder` or read from a directory makes them on access from the vocabulary,
+    /// names and relations (O(items): read them once); setting them stores them.
     public var items: [ItemInfo] {
-        didSet { itemAttributeColumns = nil }
+        get { itemStorage.items }
+        set {
+            itemStorage = .stored(newValue)
+            derivedPartsFollow = false
+        }
     }
-    /// `items`' attribute values as columns (key → value per item, "" = none), as the builder
-    /// made them; lets `write(to:)` skip 2 lookups per item and key. Nil once `items` changes.
-    var itemAttributeColumns: [String: [String]]?
+    /// How the items are held (see `DerivedItemInfo`).
+    var itemStorage: ItemStorage
+    /// Number of items including the placeholder, without making them.
+    public var itemCount: Int { itemStorage.count }
+    /// Whether the relation pairs are exactly those the item sequences give and every item's
+    /// attributes exactly what the relations say (true as `DatasetBuilder` makes a dataset, and
+    /// the reader when it derived them): lets `write(to:)` leave those files out without
+    /// comparing them element by element. False once `views`, `relations` or `items` change.
+    var derivedPartsFollow = false
     /// Free-form description of where the data came from (file names, split, cut-off).
     public var source: [String: String]
 
@@ -25,7 +41,7 @@ public struct PreparedDataset: Sendable {
         self.views = views
         self.relations = relations
         self.users = users
-        self.items = items
+        self.itemStorage = .stored(items)
         self.source = source
     }
 
@@ -97,22 +113,6 @@ public struct Edge: Sendable, Hashable {
         self.source = source
         self.target = target
         self.count = count
-    }
-}
-
-/// The item → attribute relation of one attribute view.
-public struct ItemRelation: Sendable {
-    /// Name of the attribute view ("category", "shop", ...).
-    public var view: String
-    /// Attribute dense id per item dense id (0 = unknown / reserved).
-    public var attributeOfItem: [Int32]
-    /// Number of (item occurrence, attribute) training pairs: item occurrences in train sessions.
-    public var pairs: [(item: Int32, attribute: Int32)]
-
-    public init(view: String, attributeOfItem: [Int32], pairs: [(item: Int32, attribute: Int32)]) {
-        self.view = view
-        self.attributeOfItem = attributeOfItem
-        self.pairs = pairs
     }
 }
 

@@ -72,7 +72,7 @@ import Testing
 
         let manifestURL = dir.appendingPathComponent("manifest.json")
         let manifest = try String(contentsOf: manifestURL, encoding: .utf8)
-        try manifest.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 2").write(to: manifestURL, atomically: true, encoding: .utf8)
+        try manifest.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 3").write(to: manifestURL, atomically: true, encoding: .utf8)
         do { _ = try PreparedDataset.read(from: dir); Issue.record("future version accepted") } catch let e as DataError { #expect(e.code == .unsupportedFormatVersion) }
         try "{not json".write(to: manifestURL, atomically: true, encoding: .utf8)
         do { _ = try PreparedDataset.read(from: dir); Issue.record("bad manifest accepted") } catch let e as DataError { #expect(e.code == .invalidManifest) }

@@ -4,7 +4,10 @@ import Testing
 
 /// Guards the bytes `prepare` writes: the data files of small synthetic datasets must hash to
 /// the digests recorded from `main` before the prepare pipeline was optimised (commit 89f68a8).
-/// A change here means the dataset format or a rule changed, not just the speed.
+/// Format version 2 leaves out derivable files (relation pairs, item ids, names equal to ids,
+/// attribute columns); the digests below were recorded on version 1's last commit (c6467c0) over
+/// the files version 2 still writes, so those are byte-identical. A change here means the
+/// dataset format or a rule changed, not just the speed.
 @Suite struct GoldenOutputTests {
     /// FNV-1a 64 over every data file (not `manifest.json`, whose `source` names temporary
     /// paths, nor `stats.json`, which holds timings), in name order, each prefixed by its name.
@@ -39,14 +42,39 @@ import Testing
     @Test func behaviourLogDatasetsUnchanged() throws {
         let digests = try Self.prepare(try SynthConfig(events: 20_000, days: 3, seed: 11))
         print("golden behaviour log: \(digests)")
-        #expect(digests == ["valid": "a31d41efab22b721/37", "test": "7521fc29864e0e7e/37"])
+        #expect(digests == ["valid": "28e7b35eadc2427a/27", "test": "76d0c3674b4eede3/27"])
+    }
+
+    /// Version 2 derives the relation pairs instead of storing them; the derived pairs hash like
+    /// version 1's `relationN.pairs` files did (recorded on c6467c0 from the same log).
+    @Test func derivedRelationPairsMatchVersionOne() throws {
+        let dir = try Fixtures.directory()
+        let log = dir.appendingPathComponent("log.tsv").path
+        try SyntheticLogGenerator(config: try SynthConfig(events: 20_000, days: 3, seed: 11)).write(to: log)
+        var options = PrepareOptions(input: .logs([log]), output: dir.appendingPathComponent("out"), splits: [.valid, .test])
+        options.read.interruption = Interruption()
+        var digests: [String: String] = [:]
+        for split in try DatasetPreparer.run(options).splits {
+            let dataset = try PreparedDataset.read(from: options.output.appendingPathComponent(split.split))
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+            for (r, relation) in dataset.relations.enumerated() {
+                mix("relation\(r).pairs".utf8)
+                for pair in relation.pairs {
+                    withUnsafeBytes(of: pair.item.littleEndian) { mix($0) }
+                    withUnsafeBytes(of: pair.attribute.littleEndian) { mix($0) }
+                }
+            }
+            digests[split.split] = String(hash, radix: 16) + "/\(dataset.relations.count)"
+        }
+        #expect(digests == ["valid": "d64c4e94d20e64ea/2", "test": "e705014be0031408/2"])
     }
 
     @Test func appSessionCutoffDatasetUnchanged() throws {
         let config = try SynthConfig(events: 12_000, days: 3, seed: 5, appSessions: true)
         let digests = try Self.prepare(config, cutoff: LogTimestamp.parse("2026-11-03")!)
         print("golden app sessions + cutoff: \(digests)")
-        #expect(digests == ["cutoff": "c83cb306403b1e01/37"])
+        #expect(digests == ["cutoff": "394738c1f9be8e85/27"])
     }
 
     @Test(.enabled(if: MovieLensTests.directory != nil)) func movieLensDatasetsUnchanged() throws {
@@ -57,21 +85,22 @@ import Testing
         var digests: [String: String] = [:]
         for split in report.splits { digests[split.split] = try Self.digest(dir.appendingPathComponent(split.split)) }
         print("golden ml-100k: \(digests)")
-        #expect(digests == ["valid": "9f2aa11416299b73/37", "test": "312bb4b204a91833/37"])
+        #expect(digests == ["valid": "4311c5c823d7af7a/29", "test": "b528fd4eea806aa9/29"])
     }
 
-    /// The builder's attribute columns and a scan of the items write the same item files.
-    @Test func itemAttributeColumnsMatchItems() throws {
+    /// The builder's "attributes follow the relations" shortcut and a scan of the items leave the
+    /// same files out (and write the same bytes).
+    @Test func itemAttributeShortcutMatchesScan() throws {
         let dir = try Fixtures.directory()
         let log = dir.appendingPathComponent("log.tsv").path
         try SyntheticLogGenerator(config: try SynthConfig(events: 4_000, days: 2, seed: 3)).write(to: log)
         var (dataset, _) = DatasetBuilder(log: try EventLogReader.read(files: [log]), rules: .behaviourLog).build(split: .test)
-        #expect(dataset.itemAttributeColumns != nil)
-        try dataset.write(to: dir.appendingPathComponent("columns"))
+        #expect(dataset.derivedPartsFollow)
+        try dataset.write(to: dir.appendingPathComponent("shortcut"))
         let items = dataset.items
-        dataset.items = items  // any change to the items drops the columns
-        #expect(dataset.itemAttributeColumns == nil)
+        dataset.items = items  // any change to the items drops the shortcut
+        #expect(!dataset.derivedPartsFollow)
         try dataset.write(to: dir.appendingPathComponent("scanned"))
-        #expect(try Self.digest(dir.appendingPathComponent("columns")) == Self.digest(dir.appendingPathComponent("scanned")))
+        #expect(try Self.digest(dir.appendingPathComponent("shortcut")) == Self.digest(dir.appendingPathComponent("scanned")))
     }
 }

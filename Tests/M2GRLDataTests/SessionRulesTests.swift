@@ -63,7 +63,9 @@ import Testing
             let expected = ["x": "s1", "y": "s2", "z": "s2", "p": "s9"][id]!
             #expect(data.views[2].vocabulary[Int(shop.attributeOfItem[d])] == expected)
         }
-        #expect(shop.pairs.count == 6)
+        #expect(shop.pairs.count == 6 && shop.pairCount == 6)
+        #expect(shop.pairs.map { "\(data.itemView.vocabulary[Int($0.item)]):\(data.views[2].vocabulary[Int($0.attribute)])" }
+                == ["z:s2", "x:s1", "y:s2", "x:s1", "y:s2", "p:s9"])
         #expect(data.users.first { $0.user == "u1" }!.trainItems.map { data.itemView.vocabulary[Int($0)] } == ["z", "x", "y", "y", "x", "y"])
         #expect(data.items[1].attributes == ["category": data.views[1].vocabulary[Int(data.relations[0].attributeOfItem[1])],
                                              "shop": data.views[2].vocabulary[Int(shop.attributeOfItem[1])]])
