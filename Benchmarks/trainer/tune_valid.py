@@ -16,6 +16,11 @@ alignment / weighting knobs. Stages (each resumable: finished (config, seed) row
   cross    (m2grl only) single-view's best shared knobs with M2GRL's knobs swept one at a time
   confirm  the top T configurations of a method rerun on further seeds; the final pick is the best
            mean over all its seeds
+  grid     (m2grl) the full grid of --grid 'key=v1,v2;key2=...' around the method's best
+           configuration (the alignment-pull follow-up: frequency-aware pull, item_epochs, d128)
+
+`--all-views` restricts every ranking (sweep/grid centre, confirm, summary pick) to configurations
+that keep every view (skipgram.views = []), as the shipped Config/train.toml must.
 
 Every row goes to the TSV (method, stage, config, seed, selected epochs, valid Recall@50,
 HitRate@50, seconds). `--summary` prints the ranking and the selected configuration as --set flags.
@@ -56,6 +61,14 @@ SHARED = {
 # sweeps also try 0.03.
 EXTRA = {"skipgram.negatives": ["1"], "model.dimension": ["16"], "training.epochs": ["40"],
          "alignment.learning_rate_scale": ["0.03"], "alignment.item_scale": ["0.03"]}
+# Knobs added after the 585-run search (frequency-aware alignment pull, pull epochs): their "off"
+# values are dropped from a configuration's key, so older rows (which lack them) stay comparable.
+PULL = {
+    "alignment.item_frequency_reference": ["0", "2", "5", "10", "20", "50"],
+    "alignment.item_frequency_power": ["0.5", "1", "2"],
+    "alignment.item_epochs": ["0", "1", "2", "4"],
+}
+PULL_OFF = {"alignment.item_frequency_reference": "0", "alignment.item_frequency_power": "1", "alignment.item_epochs": "0"}
 # M2GRL-only knobs (adaptive weighting).
 M2GRL = {
     "skipgram.views": ["[]", "[item,category]", "[item,director]"],
@@ -83,6 +96,8 @@ HEADER = ["method", "stage", "config", "seed", "selected_epochs", "valid_recall5
 
 def space(method, extra=False):
     sp = dict(SHARED) if method == "single" else {**SHARED, **M2GRL}
+    if extra and method == "m2grl":
+        sp.update(PULL)
     if extra:
         for k, v in EXTRA.items():
             if k in sp:
@@ -95,7 +110,7 @@ def base(method):
 
 
 def key(cfg):
-    return ";".join(f"{k}={cfg[k]}" for k in sorted(cfg))
+    return ";".join(f"{k}={cfg[k]}" for k in sorted(cfg) if PULL_OFF.get(k) != cfg[k])
 
 
 def parse_key(s):
@@ -114,25 +129,45 @@ def load(tsv):
     return rows
 
 
-def ranking(rows, method, min_seeds=1):
+def ranking(rows, method, min_seeds=1, all_views=False):
     by = defaultdict(list)
     for r in rows:
-        if r["method"] == method:
+        if r["method"] == method and not (all_views and "skipgram.views=[item," in r["config"]):
             by[r["config"]].append(float(r["valid_recall50"]))
     out = [(sum(v) / len(v), len(v), c, v) for c, v in by.items() if len(v) >= min_seeds]
     out.sort(key=lambda x: (-x[0], x[2]))
     return out
 
 
-def run_one(binary, data, method, cfg, seed):
+RARE_HEADER = ["method", "config", "seed", "valid_recall50", "rare_recall50", "rare_users", "other_recall50"]
+
+
+def rare_breakdown(data, out, rare=20):
+    """Valid Recall@50 of the run's model over users whose trigger has train count ≤ rare, and the others."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import rare_triggers
+    rec, cnt = rare_triggers.recall_by_trigger(rare_triggers.load_split(data), out)
+    r = cnt <= rare
+    return rec.mean(), rec[r].mean(), int(r.sum()), rec[~r].mean()
+
+
+def run_one(binary, data, method, cfg, seed, rare_tsv=None):
     out = tempfile.mkdtemp(prefix="tune-", dir=os.path.join(ROOT, "runs", "tune", "tmp"))
     args = [binary, "train", "--data", data, "--out", out, "--threads", "1", "--seed", str(seed)]
-    for k, v in {**FIXED, **cfg, **FIXED_METHOD[method]}.items():
+    # PULL_OFF first: a configuration without those keys means "off", whatever Config/train.toml says.
+    for k, v in {**FIXED, **PULL_OFF, **cfg, **FIXED_METHOD[method]}.items():
         args += ["--set", f"{k}={v}"]
     t0 = time.time()
     try:
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
         m = json.load(open(os.path.join(out, "model.json")))
+        if rare_tsv:
+            b = rare_breakdown(data, out)
+            new = not os.path.exists(rare_tsv)
+            with open(rare_tsv, "a") as f:
+                if new:
+                    f.write("\t".join(RARE_HEADER) + "\n")
+                f.write("\t".join([method, key(cfg), str(seed)] + [f"{x:.6f}" if isinstance(x, float) else str(x) for x in b]) + "\n")
     except subprocess.CalledProcessError as e:
         sys.stderr.write(f"FAILED {key(cfg)} seed {seed}: {e.stderr.decode()[-400:]}\n")
         raise
@@ -158,7 +193,7 @@ def execute(args, method, stage, configs, seeds):
     with open(args.tsv, "a") as f, cf.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         if new:
             f.write("\t".join(HEADER) + "\n")
-        futs = {pool.submit(run_one, args.binary, args.data, method, cfg, s): (cfg, s) for cfg, s in jobs}
+        futs = {pool.submit(run_one, args.binary, args.data, method, cfg, s, args.rare_tsv): (cfg, s) for cfg, s in jobs}
         t0 = time.time()
         for i, fut in enumerate(cf.as_completed(futs), 1):
             cfg, s = futs[fut]
@@ -177,7 +212,7 @@ def sweep_configs(center, sp, keys):
     out = [dict(center)]
     for k in keys:
         for v in sp[k]:
-            if v != center[k]:
+            if v != center.get(k, PULL_OFF.get(k)):
                 c = dict(center)
                 c[k] = v
                 out.append(c)
@@ -186,7 +221,7 @@ def sweep_configs(center, sp, keys):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--stage", choices=["random", "sweep", "cross", "confirm"])
+    ap.add_argument("--stage", choices=["random", "sweep", "cross", "confirm", "grid"])
     ap.add_argument("--method", choices=["single", "m2grl"])
     ap.add_argument("--n", type=int, default=40, help="random: configurations to draw")
     ap.add_argument("--top", type=int, default=5, help="confirm: configurations to rerun")
@@ -196,6 +231,12 @@ def main():
     ap.add_argument("--tsv", default=os.path.join(ROOT, "runs", "tune", "valid.tsv"))
     ap.add_argument("--data", default=os.path.join(ROOT, "runs", "ml100k", "valid"))
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "m2grl"))
+    ap.add_argument("--grid", default="", help="grid: 'key=v1,v2;key2=v3,v4' (full product around the centre)")
+    ap.add_argument("--center-seeds", type=int, default=0,
+                    help="sweep/grid: centre = best among configurations with at least this many seeds (default: len(--seeds))")
+    ap.add_argument("--all-views", action="store_true", help="rank only configurations that keep every view")
+    ap.add_argument("--rare-tsv", default=None,
+                    help="also log each run's valid Recall@50 over rare-trigger users (train count ≤ 20) to this TSV")
     ap.add_argument("--summary", action="store_true")
     args = ap.parse_args()
     os.makedirs(os.path.join(ROOT, "runs", "tune", "tmp"), exist_ok=True)
@@ -203,7 +244,7 @@ def main():
     if args.summary:
         rows = load(args.tsv)
         for method in ["single", "m2grl"]:
-            rk = ranking(rows, method)
+            rk = ranking(rows, method, all_views=args.all_views)
             n = sum(1 for r in rows if r["method"] == method)
             print(f"== {method}: {len(rk)} configurations, {n} runs")
             for mean, cnt, c, v in rk[:10]:
@@ -221,17 +262,24 @@ def main():
         configs = [base(method)] + [{k: rng.choice(v) for k, v in sp.items()} for _ in range(args.n)]
         execute(args, method, "random", configs, seeds)
     elif args.stage == "sweep":
-        rk = ranking(load(args.tsv), method, min_seeds=len(seeds))
+        rk = ranking(load(args.tsv), method, min_seeds=len(seeds), all_views=args.all_views)
         center = parse_key(rk[0][2])
         keys = args.keys.split(",") if args.keys else list(sp)
         execute(args, method, "sweep", sweep_configs(center, sp, keys), seeds)
+    elif args.stage == "grid":
+        rk = ranking(load(args.tsv), method, min_seeds=args.center_seeds or len(seeds), all_views=args.all_views)
+        configs = [parse_key(rk[0][2])]
+        for part in filter(None, args.grid.split(";")):
+            k, vs = part.split("=", 1)
+            configs = [{**c, k: v} for c in configs for v in vs.split(",")]
+        execute(args, method, "grid", configs, seeds)
     elif args.stage == "cross":
         assert method == "m2grl", "cross is for m2grl"
         rk = ranking(load(args.tsv), "single", min_seeds=len(seeds))
         center = {**base("m2grl"), **parse_key(rk[0][2])}
         execute(args, method, "cross", sweep_configs(center, sp, list(M2GRL)), seeds)
     elif args.stage == "confirm":
-        rk = ranking(load(args.tsv), method, min_seeds=3)
+        rk = ranking(load(args.tsv), method, min_seeds=3, all_views=args.all_views)
         execute(args, method, "confirm", [parse_key(c) for _, _, c, _ in rk[:args.top]], seeds)
 
 

@@ -48,6 +48,14 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Multiplies the alignment gradient that reaches the item input rows (how hard the attribute
     /// pulls on the retrieval vectors); 1 = the full gradient, 0 = item rows learn from the item task only.
     public var alignmentItemScale = 1.0
+    /// Frequency-aware pull: the alignment gradient into item `i`'s row is further multiplied by
+    /// `min(1, (f0 / count_i)^p)` with `f0` this reference train count (0 = off, every item 1).
+    public var alignmentItemFrequencyReference = 0.0
+    /// The power `p` of the frequency-aware pull.
+    public var alignmentItemFrequencyPower = 1.0
+    /// The alignment pulls on item rows only in the first this many epochs (0 = every epoch): the
+    /// attributes shape the early layout, co-occurrence alone refines it afterwards.
+    public var alignmentItemEpochs = 0
     // [weighting]
     public var weighting = Weighting.adaptive
     public var minVariance = 0.05
@@ -94,6 +102,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         "model.dimension",
         "skipgram.window", "skipgram.dynamic_window", "skipgram.negatives", "skipgram.noise", "skipgram.noise_power", "skipgram.sample",
         "skipgram.views", "alignment.enabled", "alignment.negatives", "alignment.learning_rate_scale", "alignment.item_scale",
+        "alignment.item_frequency_reference", "alignment.item_frequency_power", "alignment.item_epochs",
         "weighting.mode", "weighting.min_variance", "weighting.static_item_weight", "weighting.static_other_weight", "weighting.learning_rate", "weighting.init_from_loss",
         "optimizer.kind", "optimizer.learning_rate", "optimizer.min_learning_rate_fraction", "optimizer.clip_norm",
         "optimizer.beta1", "optimizer.beta2", "optimizer.epsilon", "optimizer.batch_size",
@@ -138,6 +147,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case "alignment.negatives": alignmentNegatives = try int()
         case "alignment.learning_rate_scale": alignmentLearningRateScale = try double()
         case "alignment.item_scale": alignmentItemScale = try double()
+        case "alignment.item_frequency_reference": alignmentItemFrequencyReference = try double()
+        case "alignment.item_frequency_power": alignmentItemFrequencyPower = try double()
+        case "alignment.item_epochs": alignmentItemEpochs = try int()
         case "weighting.mode": weighting = try choice(Weighting.self)
         case "weighting.min_variance": minVariance = try double()
         case "weighting.static_item_weight": staticItemWeight = try double()
@@ -181,6 +193,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         try check(sample >= 0, "skipgram.sample", "≥ 0")
         try check(alignmentLearningRateScale >= 0, "alignment.learning_rate_scale", "≥ 0")
         try check(alignmentItemScale >= 0, "alignment.item_scale", "≥ 0")
+        try check(alignmentItemFrequencyReference >= 0, "alignment.item_frequency_reference", "≥ 0")
+        try check(alignmentItemFrequencyPower >= 0, "alignment.item_frequency_power", "≥ 0")
+        try check(alignmentItemEpochs >= 0, "alignment.item_epochs", "≥ 0")
         try check(minVariance > 0, "weighting.min_variance", "> 0")
         try check(learningRate > 0, "optimizer.learning_rate", "> 0")
         try check(clipNorm > 0, "optimizer.clip_norm", "> 0")
@@ -204,6 +219,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "skipgram.views": "[" + views.map { "\"\($0)\"" }.joined(separator: ", ") + "]",
             "alignment.enabled": "\(alignment)", "alignment.negatives": "\(alignmentNegatives)",
             "alignment.learning_rate_scale": "\(alignmentLearningRateScale)", "alignment.item_scale": "\(alignmentItemScale)",
+            "alignment.item_frequency_reference": "\(alignmentItemFrequencyReference)",
+            "alignment.item_frequency_power": "\(alignmentItemFrequencyPower)",
+            "alignment.item_epochs": "\(alignmentItemEpochs)",
             "weighting.mode": weighting.rawValue, "weighting.min_variance": "\(minVariance)",
             "weighting.static_item_weight": "\(staticItemWeight)", "weighting.static_other_weight": "\(staticOtherWeight)", "weighting.learning_rate": "\(weightLearningRate)",
             "weighting.init_from_loss": "\(weightInitFromLoss)",

@@ -20,6 +20,8 @@ public struct TrainingCorpus: Sendable {
     public let unitCounts: [Int]
     /// Frequent-item subsampling of the intra-view tokens (`skipgram.sample`; inactive at 0).
     public let subsampler: Subsampler
+    /// Frequency-aware alignment pull on item rows (`alignment.item_frequency_*`; inactive at 0).
+    public let itemPull: ItemPull
 
     public init(dataset: PreparedDataset, plan: TaskPlan, config: TrainingConfiguration) throws {
         var tokens = Array(repeating: [Int32](), count: dataset.views.count)
@@ -77,6 +79,8 @@ public struct TrainingCorpus: Sendable {
         self.units = units
         self.unitCounts = unitCounts
         subsampler = Subsampler(dataset: dataset, threshold: config.sample)
+        itemPull = ItemPull(counts: dataset.views[0].counts, reference: config.alignmentItemFrequencyReference,
+                            power: config.alignmentItemFrequencyPower)
         noise = dataset.views.map { NoiseSampler(counts: $0.counts, power: config.noisePower, uniform: config.noise == .uniform) }
     }
 

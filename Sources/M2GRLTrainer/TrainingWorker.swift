@@ -43,6 +43,8 @@ final class TrainingWorker: @unchecked Sendable {
     let taskView: [Int]
     /// The subsampling salt of the current epoch (`Subsampler.salt`).
     var epochSalt: UInt64 = 0
+    /// Whether the alignment pulls on item rows in the current epoch (`alignment.item_epochs`).
+    var epochItemPull = true
 
     init(parameters: ModelParameters, corpus: TrainingCorpus, plan: TaskPlan, config: TrainingConfiguration, steps: Int) {
         self.parameters = parameters
@@ -95,6 +97,7 @@ final class TrainingWorker: @unchecked Sendable {
         let isAdam = config.optimizer == .adam
         let subsampler = corpus.subsampler
         epochSalt = Subsampler.salt(seed: config.seed, epoch: epoch)
+        epochItemPull = config.alignmentItemEpochs == 0 || epoch < config.alignmentItemEpochs
         for t in 0..<plan.count { epochLoss[t] = 0; epochExamples[t] = 0 }
         var pos = range.lowerBound
         while pos < range.upperBound {
@@ -200,7 +203,8 @@ final class TrainingWorker: @unchecked Sendable {
         let k = config.negatives, ka = config.alignmentNegatives
         let negatives = self.negatives, scratch = self.scratch
         let subsampler = corpus.subsampler
-        let itemScale = Float(config.alignmentItemScale)
+        let itemScale = epochItemPull ? Float(config.alignmentItemScale) : 0
+        let itemPull = corpus.itemPull
         for i in start..<end {
             let u = units[i]
             let t = Int(u >> 40)
@@ -229,11 +233,13 @@ final class TrainingWorker: @unchecked Sendable {
                 let task = plan.alignment[a]
                 let noise = corpus.noise[task.attributeView]
                 for n in 0..<ka { negatives[n] = noise.sample(&rng) }
+                let item = Int(corpus.pairItems[a][idx])
+                let pull = itemPull.isActive ? itemScale * itemPull[item] : itemScale
                 let loss = AlignmentKernel.train(
-                    task: a, attributeView: task.attributeView, item: Int(corpus.pairItems[a][idx]),
+                    task: a, attributeView: task.attributeView, item: item,
                     attribute: Int(corpus.pairAttributes[a][idx]), negatives: negatives, negativeCount: ka,
                     itemInput: parameters.input[0].values.pointer, attributeOutput: parameters.output[task.attributeView].values.pointer,
-                    w: parameters.alignment[a].values.pointer, dimension: d, coef: coef, itemScale: itemScale, scratch: alignScratch, sink: &sink)
+                    w: parameters.alignment[a].values.pointer, dimension: d, coef: coef, itemScale: pull, scratch: alignScratch, sink: &sink)
                 taskLoss[t] += Double(loss)
             }
         }
