@@ -68,7 +68,8 @@ PULL = {
     "alignment.item_frequency_power": ["0.5", "1", "2"],
     "alignment.item_epochs": ["0", "1", "2", "4"],
 }
-PULL_OFF = {"alignment.item_frequency_reference": "0", "alignment.item_frequency_power": "1", "alignment.item_epochs": "0"}
+PULL_OFF = {"alignment.item_frequency_reference": "0", "alignment.item_frequency_power": "1", "alignment.item_epochs": "0",
+            "alignment.centered": "false"}
 # M2GRL-only knobs (adaptive weighting).
 M2GRL = {
     "skipgram.views": ["[]", "[item,category]", "[item,director]"],

@@ -28,6 +28,12 @@ public final class AlignmentScratch: @unchecked Sendable {
 /// The inter-view task for one (item, attribute) occurrence: `r_i = σ(W·e_i)`, `r_a = σ(W·e_a)`,
 /// score `s = r_i·r_a`, binary cross-entropy with label 1 for the true attribute and 0 for each sampled
 /// one. `e_i` is the item's input row, `e_a` the attribute's output row (M2GRL.md §2).
+///
+/// With `center` c > 0 (`alignment.centered`: c = ½) the score is `(r_i − c)·(r_a − c)`. As written
+/// (c = 0) every score is positive and grows with d (~d/4 at start), so a sampled attribute can never
+/// score below probability ½: the negatives' gradient pushes every `σ(W·e)` towards 0 whatever the
+/// category, and the loss (~d/4 per negative) drives the uncertainty weight of the task to ~0.
+/// Centred, scores are signed and start near 0.
 public enum AlignmentKernel {
     /// Adds `coef · ∂loss/∂θ` for `e_i`, every `e_a` and `W` into `sink`; returns the loss.
     /// Gradients are computed with the parameters as they were on entry. `itemScale` further scales
@@ -36,7 +42,7 @@ public enum AlignmentKernel {
     public static func train<S: GradientSink>(
         task: Int, attributeView: Int, item: Int, attribute: Int, negatives: UnsafePointer<Int32>, negativeCount: Int,
         itemInput: UnsafeMutablePointer<Float>, attributeOutput: UnsafeMutablePointer<Float>, w: UnsafeMutablePointer<Float>,
-        dimension d: Int, coef: Float, itemScale: Float = 1, scratch: AlignmentScratch, sink: inout S
+        dimension d: Int, coef: Float, itemScale: Float = 1, center: Float = 0, scratch: AlignmentScratch, sink: inout S
     ) -> Float {
         let ei = itemInput + item * d
         let ri = scratch.ri, dri = scratch.dri
@@ -52,12 +58,23 @@ public enum AlignmentKernel {
             let ra = scratch.ra + j * d, dua = scratch.dua + j * d
             VectorMath.matVec(w, ea, ra, rows: d, cols: d)
             for k in 0..<d { ra[k] = FastSigmoid.sigmoid(ra[k]) }
-            let s = VectorMath.dot(ri, ra, d)
             let label: Float = j == 0 ? 1 : 0
-            let g = FastSigmoid.sigmoid(s) - label
-            loss += j == 0 ? FastSigmoid.softplus(-s) : FastSigmoid.softplus(s)
-            VectorMath.axpy(g, ra, dri, d)
-            for k in 0..<d { dua[k] = g * ri[k] * ra[k] * (1 - ra[k]) }
+            if center == 0 {
+                let s = VectorMath.dot(ri, ra, d)
+                let g = FastSigmoid.sigmoid(s) - label
+                loss += j == 0 ? FastSigmoid.softplus(-s) : FastSigmoid.softplus(s)
+                VectorMath.axpy(g, ra, dri, d)
+                for k in 0..<d { dua[k] = g * ri[k] * ra[k] * (1 - ra[k]) }
+            } else {
+                var s: Float = 0
+                for k in 0..<d { s += (ri[k] - center) * (ra[k] - center) }
+                let g = FastSigmoid.sigmoid(s) - label
+                loss += j == 0 ? FastSigmoid.softplus(-s) : FastSigmoid.softplus(s)
+                for k in 0..<d {
+                    dri[k] += g * (ra[k] - center)
+                    dua[k] = g * (ri[k] - center) * ra[k] * (1 - ra[k])
+                }
+            }
         }
         // ∂u_i = ∂r_i ⊙ r_i(1 − r_i), reusing dri.
         for k in 0..<d { dri[k] = dri[k] * ri[k] * (1 - ri[k]) }

@@ -56,6 +56,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The alignment pulls on item rows only in the first this many epochs (0 = every epoch): the
     /// attributes shape the early layout, co-occurrence alone refines it afterwards.
     public var alignmentItemEpochs = 0
+    /// Score `(σ(W·e_i) − ½)·(σ(W·e_a) − ½)` instead of Eq. 4's `σ(W·e_i)·σ(W·e_a)` (always > 0);
+    /// see `AlignmentKernel`. The exported relational embeddings stay `σ(W·e)`.
+    public var alignmentCentered = false
     // [weighting]
     public var weighting = Weighting.adaptive
     public var minVariance = 0.05
@@ -102,7 +105,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         "model.dimension",
         "skipgram.window", "skipgram.dynamic_window", "skipgram.negatives", "skipgram.noise", "skipgram.noise_power", "skipgram.sample",
         "skipgram.views", "alignment.enabled", "alignment.negatives", "alignment.learning_rate_scale", "alignment.item_scale",
-        "alignment.item_frequency_reference", "alignment.item_frequency_power", "alignment.item_epochs",
+        "alignment.item_frequency_reference", "alignment.item_frequency_power", "alignment.item_epochs", "alignment.centered",
         "weighting.mode", "weighting.min_variance", "weighting.static_item_weight", "weighting.static_other_weight", "weighting.learning_rate", "weighting.init_from_loss",
         "optimizer.kind", "optimizer.learning_rate", "optimizer.min_learning_rate_fraction", "optimizer.clip_norm",
         "optimizer.beta1", "optimizer.beta2", "optimizer.epsilon", "optimizer.batch_size",
@@ -150,6 +153,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case "alignment.item_frequency_reference": alignmentItemFrequencyReference = try double()
         case "alignment.item_frequency_power": alignmentItemFrequencyPower = try double()
         case "alignment.item_epochs": alignmentItemEpochs = try int()
+        case "alignment.centered": alignmentCentered = try bool()
         case "weighting.mode": weighting = try choice(Weighting.self)
         case "weighting.min_variance": minVariance = try double()
         case "weighting.static_item_weight": staticItemWeight = try double()
@@ -221,7 +225,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "alignment.learning_rate_scale": "\(alignmentLearningRateScale)", "alignment.item_scale": "\(alignmentItemScale)",
             "alignment.item_frequency_reference": "\(alignmentItemFrequencyReference)",
             "alignment.item_frequency_power": "\(alignmentItemFrequencyPower)",
-            "alignment.item_epochs": "\(alignmentItemEpochs)",
+            "alignment.item_epochs": "\(alignmentItemEpochs)", "alignment.centered": "\(alignmentCentered)",
             "weighting.mode": weighting.rawValue, "weighting.min_variance": "\(minVariance)",
             "weighting.static_item_weight": "\(staticItemWeight)", "weighting.static_other_weight": "\(staticOtherWeight)", "weighting.learning_rate": "\(weightLearningRate)",
             "weighting.init_from_loss": "\(weightInitFromLoss)",

@@ -205,6 +205,7 @@ final class TrainingWorker: @unchecked Sendable {
         let subsampler = corpus.subsampler
         let itemScale = epochItemPull ? Float(config.alignmentItemScale) : 0
         let itemPull = corpus.itemPull
+        let alignmentCenter: Float = config.alignmentCentered ? 0.5 : 0
         for i in start..<end {
             let u = units[i]
             let t = Int(u >> 40)
@@ -239,7 +240,7 @@ final class TrainingWorker: @unchecked Sendable {
                     task: a, attributeView: task.attributeView, item: item,
                     attribute: Int(corpus.pairAttributes[a][idx]), negatives: negatives, negativeCount: ka,
                     itemInput: parameters.input[0].values.pointer, attributeOutput: parameters.output[task.attributeView].values.pointer,
-                    w: parameters.alignment[a].values.pointer, dimension: d, coef: coef, itemScale: pull, scratch: alignScratch, sink: &sink)
+                    w: parameters.alignment[a].values.pointer, dimension: d, coef: coef, itemScale: pull, center: alignmentCenter, scratch: alignScratch, sink: &sink)
                 taskLoss[t] += Double(loss)
             }
         }

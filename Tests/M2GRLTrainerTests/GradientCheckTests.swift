@@ -57,7 +57,8 @@ import Testing
         #expect(sink.outputs[0][5] == nil)  // untouched rows get no gradient
     }
 
-    @Test func alignmentGradient() {
+    /// Eq. 4 as written (center 0) and the centred score of `alignment.centered` (center ½).
+    @Test(arguments: [Float(0), 0.5]) func alignmentGradient(center: Float) {
         let d = 6, items = 4, attrs = 5
         var rng = Xoshiro256(seed: 9)
         var itemIn = Self.randomVector(items * d, &rng, scale: 0.9)
@@ -70,7 +71,7 @@ import Testing
                 negatives.withUnsafeBufferPointer { n in
                     AlignmentKernel.train(task: 0, attributeView: 1, item: 2, attribute: 2, negatives: n.baseAddress!, negativeCount: 3,
                                           itemInput: i.baseAddress!, attributeOutput: a.baseAddress!, w: wp.baseAddress!,
-                                          dimension: d, coef: coef, scratch: scratch, sink: &sink)
+                                          dimension: d, coef: coef, center: center, scratch: scratch, sink: &sink)
                 } } } }
         }
         func loss() -> Float { var s = RecordingSink(dimension: d); return run(0, &s) }
@@ -84,7 +85,8 @@ import Testing
         let ri = r(itemIn, 2)
         var exact = 0.0
         for (t, label) in [(2, 1.0), (1, 0.0), (3, 0.0)] {
-            let s = zip(ri, r(attrOut, t)).reduce(0) { $0 + $1.0 * $1.1 }
+            let c = Double(center)
+            let s = zip(ri, r(attrOut, t)).reduce(0) { $0 + ($1.0 - c) * ($1.1 - c) }
             exact += label == 1 ? log(1 + exp(-s)) : log(1 + exp(s))
         }
         #expect(abs(Double(loss()) - exact) < 1e-4)
