@@ -16,10 +16,12 @@ public struct DirectSink: GradientSink {
     let matrices: [UnsafeMutablePointer<Float>]
     let dimension: Int
 
-    public init(parameters: ModelParameters) {
+    /// `matrices` replaces the alignment matrices as the destination of their gradients (nil:
+    /// the parameters' own).
+    public init(parameters: ModelParameters, matrices: [UnsafeMutablePointer<Float>]? = nil) {
         inputs = parameters.input.map { $0.values.pointer }
         outputs = parameters.output.map { $0.values.pointer }
-        matrices = parameters.alignment.map { $0.values.pointer }
+        self.matrices = matrices ?? parameters.alignment.map { $0.values.pointer }
         dimension = parameters.dimension
     }
 

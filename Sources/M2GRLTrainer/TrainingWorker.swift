@@ -25,6 +25,11 @@ final class TrainingWorker: @unchecked Sendable {
     let weightAdam: AdamUpdater
     var accumulating: AccumulatingSink?
     var direct: DirectSink
+    /// SGD with several threads: each worker adds its alignment-matrix gradients into private
+    /// `d×d` buffers and applies them to the shared matrices once per batch. Written per example by
+    /// every thread, a shared 64 KiB `W` (d 128) bounced between the cores: 2 threads ran no faster
+    /// than 1. Single-thread runs write straight into `W` as before (bit-identical).
+    var batchedMatrices: [UnsafeMutablePointer<Float>] = []
     let scratch: UnsafeMutablePointer<Float>
     let alignScratch: AlignmentScratch
     let negatives: UnsafeMutablePointer<Int32>
@@ -75,6 +80,7 @@ final class TrainingWorker: @unchecked Sendable {
     }
 
     deinit {
+        for m in batchedMatrices { CacheLinePadded.deallocate(m) }
         CacheLinePadded.deallocate(scratch)
         CacheLinePadded.deallocate(negatives)
         CacheLinePadded.deallocate(taskExamples)
@@ -150,6 +156,20 @@ final class TrainingWorker: @unchecked Sendable {
             // 3. Forward/backward of every example.
             if var sink = accumulating {
                 process(units: units, from: start, to: pos, coefs: coefs, rng: &rng, sink: &sink, dimension: d)
+            } else if threads > 1 && !plan.alignment.isEmpty {
+                if batchedMatrices.isEmpty {
+                    batchedMatrices = parameters.alignment.map { _ in
+                        let m = CacheLinePadded.allocate(Float.self, count: d * d)
+                        m.initialize(repeating: 0, count: d * d)
+                        return m
+                    }
+                }
+                var sink = DirectSink(parameters: parameters, matrices: batchedMatrices)
+                process(units: units, from: start, to: pos, coefs: coefs, rng: &rng, sink: &sink, dimension: d)
+                for (a, m) in batchedMatrices.enumerated() {
+                    VectorMath.axpy(1, m, parameters.alignment[a].values.pointer, d * d)
+                    VectorMath.zero(m, d * d)
+                }
             } else {
                 var sink = direct
                 process(units: units, from: start, to: pos, coefs: coefs, rng: &rng, sink: &sink, dimension: d)

@@ -27,10 +27,15 @@ import Testing
         }
     }
 
-    @Test func plantedClustersAreRecovered() throws {
+    /// With 2 threads (Hogwild, alignment matrices updated once per batch from per-thread buffers)
+    /// as with 1.
+    @Test(arguments: [1, 2]) func plantedClustersAreRecovered(threads: Int) throws {
         let ds = ToyData.clustered(clusters: 4, size: 8, sessions: 400)
-        let trainer = try M2GRLTrainer(dataset: ds, config: ToyData.config { $0.epochs = 8 })
+        let trainer = try M2GRLTrainer(dataset: ds, config: ToyData.config { $0.epochs = 8; $0.threads = threads; $0.batchSize = 64 })
+        let initialW = Array(UnsafeBufferPointer(start: trainer.parameters.alignment[0].values.pointer, count: 16 * 16))
         _ = try trainer.train()
+        let trainedW = Array(UnsafeBufferPointer(start: trainer.parameters.alignment[0].values.pointer, count: 16 * 16))
+        #expect(trainedW != initialW && trainedW.allSatisfy(\.isFinite))
         let table = trainer.itemTable()
         let d = table.dimension
         var sameCluster = 0, total = 0
