@@ -10,23 +10,12 @@ Every row carries the 1-minute load average it was measured at: on a shared box,
 Standard library only.
 """
 import argparse
-import glob
-import json
-import os
+
+from plot import load  # the same result loader (this folder; standard library at import)
 
 
 def docs(folder):
-    out = []
-    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
-        try:
-            with open(path, encoding="utf-8") as f:
-                d = json.load(f)
-        except (OSError, ValueError):
-            continue
-        if d.get("schema") == "m2grl-peers-bench/1":
-            d["_file"] = os.path.basename(path)
-            out.append(d)
-    return out
+    return load(folder, required=False)
 
 
 def f(x, digits=0):

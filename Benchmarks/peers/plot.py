@@ -20,7 +20,9 @@ import sys
 SCHEMA = "m2grl-peers-bench/1"
 
 
-def load(folder):
+def load(folder, required=True):
+    """The result documents of `folder` (each with `_file`, its file name); exits when there are
+    none and `required`, else returns what there is (quietly skipping other schemas)."""
     docs = []
     for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
         try:
@@ -30,10 +32,12 @@ def load(folder):
             print(f"skipping {path}: {e}", file=sys.stderr)
             continue
         if doc.get("schema") != SCHEMA:
-            print(f"skipping {path}: schema {doc.get('schema')!r}, expected {SCHEMA}", file=sys.stderr)
+            if required:
+                print(f"skipping {path}: schema {doc.get('schema')!r}, expected {SCHEMA}", file=sys.stderr)
             continue
+        doc["_file"] = os.path.basename(path)
         docs.append(doc)
-    if not docs:
+    if not docs and required:
         sys.exit(f"plot.py: no {SCHEMA} result files in {folder}")
     return docs
 

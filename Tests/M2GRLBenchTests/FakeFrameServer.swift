@@ -32,16 +32,13 @@ final class FakeFrameServer: Sendable {
     private static func serve(_ fd: Int32, _ b: Behaviour) {
         defer { close(fd) }
         var decoder = FrameDecoder(maximumBodyLength: 1 << 20)
-        var buffer = [UInt8](repeating: 0, count: 4096)
         var count = 0
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { return }
-            decoder.feed(Array(buffer[0..<n]))
+        LoopbackListener.receiveChunks(fd) { chunk in
+            decoder.feed(chunk)
             var out: [UInt8] = []
             while let frame = try? decoder.next() {
                 count += 1
-                if count > b.closeAfter { return }
+                if count > b.closeAfter { return false }
                 let id = frame.header.requestID &+ b.idOffset
                 if b.errorEvery > 0, count % b.errorEvery == 0 {
                     out += Frame.encode(ErrorReply(code: .badMagic, message: "fake"), requestID: id)
@@ -50,7 +47,7 @@ final class FakeFrameServer: Sendable {
                 }
             }
             if !b.silent, !out.isEmpty { _ = out.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
-            if count >= b.closeAfterAnswering { return }
+            return count < b.closeAfterAnswering
         }
     }
 }

@@ -39,6 +39,16 @@ final class LoopbackListener: @unchecked Sendable {
     /// thread may still call `accept` on it.
     func stop() { shutdown(fd, Int32(SHUT_RDWR)) }
 
+    /// Receives from connection `fd` until the peer closes it or `body` returns false, handing
+    /// `body` each chunk as it arrives (the fake servers' read loop).
+    static func receiveChunks(_ fd: Int32, _ body: ([UInt8]) -> Bool) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 || !body(Array(buffer[0..<n])) { return }
+        }
+    }
+
     private func acceptLoop() {
         while true {
             let connection = accept(fd, nil, nil)

@@ -20,15 +20,12 @@ final class FakeRESPServer: Sendable {
     private static func serve(_ fd: Int32) {
         defer { close(fd) }
         var decoder = RESPDecoder()
-        var buffer = [UInt8](repeating: 0, count: 4096)
         var count = 0
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { return }
-            decoder.feed(Array(buffer[0..<n]))
+        LoopbackListener.receiveChunks(fd) { chunk in
+            decoder.feed(chunk)
             while let command = try? decoder.next() {
                 count += 1
-                guard case .array(let args?) = command, let name = args.first?.text else { return }
+                guard case .array(let args?) = command, let name = args.first?.text else { return false }
                 let reply: [UInt8]
                 switch name {
                 case "PING": reply = RESPValue.simpleString("PONG").encoded
@@ -38,6 +35,7 @@ final class FakeRESPServer: Sendable {
                 }
                 for byte in reply { _ = withUnsafeBytes(of: byte) { send(fd, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) } }
             }
+            return true
         }
     }
 }

@@ -14,17 +14,24 @@ import Testing
     static func digest(_ directory: URL) throws -> String {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0 != "manifest.json" && $0 != "stats.json" }.sorted()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        var hash = FNV1a()
         for name in names {
-            mix(name.utf8)
-            mix(try Data(contentsOf: directory.appendingPathComponent(name)))
+            hash.mix(name.utf8)
+            hash.mix(try Data(contentsOf: directory.appendingPathComponent(name)))
         }
-        return String(hash, radix: 16) + "/\(names.count)"
+        return hash.hex + "/\(names.count)"
     }
 
-    /// Runs `prepare` (splits valid + test) on a synthetic log and returns each split's digest.
-    static func prepare(_ config: SynthConfig, cutoff: Int64? = nil) throws -> [String: String] {
+    /// FNV-1a 64, fed byte runs.
+    struct FNV1a {
+        private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        mutating func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        var hex: String { String(hash, radix: 16) }
+    }
+
+    /// Runs `prepare` (splits valid + test, or the cut-off split) on a synthetic log; returns
+    /// each split's dataset directory by split name.
+    static func prepareSynthetic(_ config: SynthConfig, cutoff: Int64? = nil) throws -> [String: URL] {
         let dir = try Fixtures.directory()
         let log = dir.appendingPathComponent("log.tsv").path
         try SyntheticLogGenerator(config: config).write(to: log)
@@ -32,11 +39,12 @@ import Testing
                                      splits: cutoff.map { [.cutoff($0)] } ?? [.valid, .test])
         options.read.interruption = Interruption()
         let report = try DatasetPreparer.run(options)
-        var digests: [String: String] = [:]
-        for split in report.splits {
-            digests[split.split] = try digest(options.output.appendingPathComponent(split.split))
-        }
-        return digests
+        return Dictionary(uniqueKeysWithValues: report.splits.map { ($0.split, options.output.appendingPathComponent($0.split)) })
+    }
+
+    /// Runs `prepare` on a synthetic log and returns each split's digest.
+    static func prepare(_ config: SynthConfig, cutoff: Int64? = nil) throws -> [String: String] {
+        try prepareSynthetic(config, cutoff: cutoff).mapValues(digest)
     }
 
     @Test func behaviourLogDatasetsUnchanged() throws {
@@ -48,24 +56,18 @@ import Testing
     /// Version 2 derives the relation pairs instead of storing them; the derived pairs hash like
     /// version 1's `relationN.pairs` files did (recorded on c6467c0 from the same log).
     @Test func derivedRelationPairsMatchVersionOne() throws {
-        let dir = try Fixtures.directory()
-        let log = dir.appendingPathComponent("log.tsv").path
-        try SyntheticLogGenerator(config: try SynthConfig(events: 20_000, days: 3, seed: 11)).write(to: log)
-        var options = PrepareOptions(input: .logs([log]), output: dir.appendingPathComponent("out"), splits: [.valid, .test])
-        options.read.interruption = Interruption()
         var digests: [String: String] = [:]
-        for split in try DatasetPreparer.run(options).splits {
-            let dataset = try PreparedDataset.read(from: options.output.appendingPathComponent(split.split))
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        for (split, directory) in try Self.prepareSynthetic(try SynthConfig(events: 20_000, days: 3, seed: 11)) {
+            let dataset = try PreparedDataset.read(from: directory)
+            var hash = FNV1a()
             for (r, relation) in dataset.relations.enumerated() {
-                mix("relation\(r).pairs".utf8)
+                hash.mix("relation\(r).pairs".utf8)
                 for pair in relation.pairs {
-                    withUnsafeBytes(of: pair.item.littleEndian) { mix($0) }
-                    withUnsafeBytes(of: pair.attribute.littleEndian) { mix($0) }
+                    withUnsafeBytes(of: pair.item.littleEndian) { hash.mix($0) }
+                    withUnsafeBytes(of: pair.attribute.littleEndian) { hash.mix($0) }
                 }
             }
-            digests[split.split] = String(hash, radix: 16) + "/\(dataset.relations.count)"
+            digests[split] = hash.hex + "/\(dataset.relations.count)"
         }
         #expect(digests == ["valid": "d64c4e94d20e64ea/2", "test": "e705014be0031408/2"])
     }
