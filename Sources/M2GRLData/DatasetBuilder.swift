@@ -195,7 +195,6 @@ public struct DatasetBuilder {
         fullSource["maxSessionLength"] = rules.maxLength.map { "\($0)" } ?? "none"
         var dataset = PreparedDataset(views: views, relations: relations, users: users, items: [], source: fullSource)
         dataset.itemStorage = .derived(DerivedItemInfo(ids: itemVocabulary, displayNames: displayNames, attributes: itemAttributes))
-        dataset.derivedPartsFollow = true
         // Record words are ≥ -1, so their OR is never Int32.min; checking it keeps the loads.
         precondition(touched != Int32.min, "record words are ≥ -1")
         return (dataset, stats)

@@ -14,8 +14,8 @@ extension PreparedDataset {
 
     /// The item attribute keys to list in the manifest: every key some item has.
     var itemAttributeKeys: [String] {
-        if derivedPartsFollow {
-            return relations.filter { $0.attributeOfItem.contains { $0 != 0 } }.map(\.view).sorted()
+        if case .derived(let derived) = itemStorage {
+            return derived.attributes.filter { $0.attributeOfItem.contains { $0 != 0 } }.map(\.key).sorted()
         }
         var keys = Set<String>()
         for item in items { for key in item.attributes.keys { keys.insert(key) } }
@@ -24,8 +24,16 @@ extension PreparedDataset {
 
     /// The column of `key` to store, or nil when it can be derived from the relations.
     func storedAttributeColumn(_ key: String) -> [String]? {
-        if derivedPartsFollow && relations.contains(where: { $0.view == key }) { return nil }
-        let column = items.map { $0.attributes[key] ?? "" }
+        let column: [String]
+        if case .derived(let derived) = itemStorage, let own = derived.attributes.first(where: { $0.key == key }) {
+            // Items made from this relation and vocabulary (still the same arrays, so `==` answers
+            // without comparing elements, as for a dataset built or read here) follow by construction.
+            if let relation = relations.first(where: { $0.view == key }), let view = view(named: key),
+               relation.attributeOfItem == own.attributeOfItem, view.vocabulary == own.vocabulary { return nil }
+            column = own.attributeOfItem.map { $0 == 0 ? "" : own.vocabulary[Int($0)] }
+        } else {
+            column = items.map { $0.attributes[key] ?? "" }
+        }
         return Self.attributeColumn(key, views: views, relations: relations, itemCount: column.count) == column ? nil : column
     }
 

@@ -26,7 +26,7 @@ extension PreparedDataset {
             let itemTokens = views.first?.sequences.tokens ?? []
             for (r, relation) in relations.enumerated() {
                 try writer.write("relation\(r).attribute", relation.attributeOfItem)
-                if !derivedPartsFollow && !relation.pairsFollow(itemTokens: itemTokens) { try writer.writePairs("relation\(r).pairs", relation.pairs) }
+                if !relation.pairsFollow(itemTokens: itemTokens) { try writer.writePairs("relation\(r).pairs", relation.pairs) }
             }
             try writer.writeStrings("users.ids", users.map { $0.user })
             var train = SequenceSet(), heldOut = SequenceSet()
@@ -162,8 +162,6 @@ extension PreparedDataset {
                 return ItemInfo(id: ids[i], displayName: names?[i] ?? ids[i], attributes: attributes)
             }
         }
-        dataset.derivedPartsFollow = manifest.relations.indices.allSatisfy { manifest.files["relation\($0).pairs"] == nil }
-            && manifest.itemAttributeKeys.indices.allSatisfy { !stored("items.attr\($0)") }
         return dataset
     }
 

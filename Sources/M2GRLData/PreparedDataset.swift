@@ -5,13 +5,9 @@
 /// so `vocabulary[0]` is a placeholder and real nodes start at 1.
 public struct PreparedDataset: Sendable {
     /// Views in a fixed order; `views[0]` is always the item view (named "item").
-    public var views: [ViewData] {
-        didSet { derivedPartsFollow = false }
-    }
+    public var views: [ViewData]
     /// One item → attribute relation per attribute view (every view but the item view).
-    public var relations: [ItemRelation] {
-        didSet { derivedPartsFollow = false }
-    }
+    public var relations: [ItemRelation]
     /// Per-user evaluation data (train history and held-out items).
     public var users: [UserHistory]
     /// Display metadata per item dense id (index 0 is the reserved placeholder). A dataset made
@@ -19,20 +15,12 @@ public struct PreparedDataset: Sendable {
     /// names and relations (O(items): read them once); setting them stores them.
     public var items: [ItemInfo] {
         get { itemStorage.items }
-        set {
-            itemStorage = .stored(newValue)
-            derivedPartsFollow = false
-        }
+        set { itemStorage = .stored(newValue) }
     }
     /// How the items are held (see `DerivedItemInfo`).
     var itemStorage: ItemStorage
     /// Number of items including the placeholder, without making them.
     public var itemCount: Int { itemStorage.count }
-    /// Whether the relation pairs are exactly those the item sequences give and every item's
-    /// attributes exactly what the relations say (true as `DatasetBuilder` makes a dataset, and
-    /// the reader when it derived them): lets `write(to:)` leave those files out without
-    /// comparing them element by element. False once `views`, `relations` or `items` change.
-    var derivedPartsFollow = false
     /// Free-form description of where the data came from (file names, split, cut-off).
     public var source: [String: String]
 

@@ -59,17 +59,14 @@ public enum AlignmentKernel {
             VectorMath.matVec(w, ea, ra, rows: d, cols: d)
             for k in 0..<d { ra[k] = FastSigmoid.sigmoid(ra[k]) }
             let label: Float = j == 0 ? 1 : 0
+            var s: Float = 0
+            if center == 0 { s = VectorMath.dot(ri, ra, d) } else { for k in 0..<d { s += (ri[k] - center) * (ra[k] - center) } }
+            let g = FastSigmoid.sigmoid(s) - label
+            loss += j == 0 ? FastSigmoid.softplus(-s) : FastSigmoid.softplus(s)
             if center == 0 {
-                let s = VectorMath.dot(ri, ra, d)
-                let g = FastSigmoid.sigmoid(s) - label
-                loss += j == 0 ? FastSigmoid.softplus(-s) : FastSigmoid.softplus(s)
                 VectorMath.axpy(g, ra, dri, d)
                 for k in 0..<d { dua[k] = g * ri[k] * ra[k] * (1 - ra[k]) }
             } else {
-                var s: Float = 0
-                for k in 0..<d { s += (ri[k] - center) * (ra[k] - center) }
-                let g = FastSigmoid.sigmoid(s) - label
-                loss += j == 0 ? FastSigmoid.softplus(-s) : FastSigmoid.softplus(s)
                 for k in 0..<d {
                     dri[k] += g * (ra[k] - center)
                     dua[k] = g * (ri[k] - center) * ra[k] * (1 - ra[k])
