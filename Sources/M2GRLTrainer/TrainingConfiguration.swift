@@ -184,35 +184,6 @@ public struct TrainingConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Checks ranges; throws naming the first bad key.
-    public func validate() throws {
-        func check(_ ok: Bool, _ key: String, _ what: String) throws {
-            if !ok { throw TrainerError(.invalidConfiguration, "\(key) must be \(what)") }
-        }
-        try check(dimension >= 1 && dimension <= 4096, "model.dimension", "in 1...4096")
-        try check(window >= 1, "skipgram.window", "≥ 1")
-        try check(negatives >= 0, "skipgram.negatives", "≥ 0")
-        try check(alignmentNegatives >= 0, "alignment.negatives", "≥ 0")
-        try check(noisePower >= 0, "skipgram.noise_power", "≥ 0")
-        try check(sample >= 0, "skipgram.sample", "≥ 0")
-        try check(alignmentLearningRateScale >= 0, "alignment.learning_rate_scale", "≥ 0")
-        try check(alignmentItemScale >= 0, "alignment.item_scale", "≥ 0")
-        try check(alignmentItemFrequencyReference >= 0, "alignment.item_frequency_reference", "≥ 0")
-        try check(alignmentItemFrequencyPower >= 0, "alignment.item_frequency_power", "≥ 0")
-        try check(alignmentItemEpochs >= 0, "alignment.item_epochs", "≥ 0")
-        try check(minVariance > 0, "weighting.min_variance", "> 0")
-        try check(learningRate > 0, "optimizer.learning_rate", "> 0")
-        try check(clipNorm > 0, "optimizer.clip_norm", "> 0")
-        try check(batchSize >= 1, "optimizer.batch_size", "≥ 1")
-        try check(epochs >= 1, "training.epochs", "≥ 1")
-        try check(threads >= 0, "training.threads", "≥ 0")
-        try check(scheduleEpochs >= 0, "training.schedule_epochs", "≥ 0")
-        try check(patience >= 0, "selection.patience", "≥ 0")
-        try check(evaluationK >= 1, "selection.k", "≥ 1")
-        try check(evaluationTriggers == 1 || evaluationTriggers == 3, "selection.triggers", "1 or 3")
-        try check(logEvery >= 1, "log.every", "≥ 1")
-    }
-
     /// The configuration as flat `key → value` strings (stored in the model bundle and checkpoints).
     public var flattened: [String: String] {
         [
