@@ -54,6 +54,7 @@ public final class M2GRLTrainer: Sendable {
         let initFresh = startEpoch == 0 && options.warmStart == nil
         var interrupted = false
         var stoppedEarly = false
+        var diverged = false
         let runStart = Date()
         for epoch in startEpoch..<config.epochs {
             let started = Date()
@@ -92,6 +93,14 @@ public final class M2GRLTrainer: Sendable {
                 epoch: epoch + 1, losses: (0..<plan.count).map { counts[$0] > 0 ? losses[$0] / Double(counts[$0]) : .nan },
                 variances: (0..<plan.count).map { Double(weights.variance($0, logVariance: s)) },
                 examples: examplesDone.load(ordering: .relaxed), seconds: Date().timeIntervalSince(started))
+            if let failure = divergence(summary, counts: counts) {
+                // With the best finite epoch kept, a later divergence ends the run there.
+                guard config.selectBest, let b = best, b.snapshot != nil else { throw divergedError(epoch: epoch + 1, failure) }
+                options.progress?("epoch \(epoch + 1) diverged (\(failure)): stopping, keeping epoch \(b.epoch)\n")
+                diverged = true
+                stoppedEarly = true
+                break
+            }
             if let evaluator = options.selection {
                 let report = evaluator.evaluate(table: itemTable())
                 summary.selectionRecall = report.recallMean
@@ -113,15 +122,19 @@ public final class M2GRLTrainer: Sendable {
         }
         var selected = history.last?.epoch ?? startEpoch
         var report = best?.report
-        if config.selectBest, let b = best, let snap = b.snapshot, b.epoch != selected {
+        if config.selectBest, let b = best, let snap = b.snapshot, b.epoch != selected || diverged {
             snap.restore(into: parameters)
             selected = b.epoch
         }
         if options.selection != nil, report == nil || best?.epoch != selected {
             report = options.selection!.evaluate(table: itemTable())
         }
+        if !interrupted, let bad = firstNonFiniteParameter() {
+            throw TrainerError(.diverged, "training diverged: \(bad) holds non-finite values after epoch \(selected); "
+                + "lower the learning rate (optimizer.learning_rate = \(config.learningRate))")
+        }
         return TrainingResult(epochs: history, selectedEpoch: selected, selectionReport: report,
-                              interrupted: interrupted, stoppedEarly: stoppedEarly)
+                              interrupted: interrupted, stoppedEarly: stoppedEarly, diverged: diverged)
     }
 
     /// Expected positive examples per epoch (the dynamic window sees ≈ (c+1)/2 of each side).

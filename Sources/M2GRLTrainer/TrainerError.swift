@@ -12,6 +12,8 @@ public struct TrainerError: Error, CustomStringConvertible, Sendable, Equatable 
         case invalidModel
         /// Reading or writing a file failed.
         case io
+        /// Training diverged: a loss, a task variance or a parameter became NaN or infinite.
+        case diverged
         /// Training was interrupted (SIGINT); a checkpoint was written when configured.
         case interrupted
     }

@@ -44,6 +44,9 @@ public struct TrainingResult: Sendable {
     public var selectionReport: EvaluationReport?
     /// The run stopped on `shouldStop` before finishing.
     public var interrupted: Bool
-    /// Stopped early: patience exhausted.
+    /// Stopped early: patience exhausted, or a divergence after a finite best epoch (see `diverged`).
     public var stoppedEarly: Bool
+    /// An epoch diverged (non-finite loss or σ²) and the run kept the best finite epoch instead
+    /// (only with model selection keeping the best epoch; otherwise divergence throws).
+    public var diverged = false
 }
