@@ -33,6 +33,8 @@ public final class M2GRLTrainer: Sendable {
         var steps = 0
         var history: [EpochSummary] = []
         var best: (epoch: Int, recall: Double, report: EvaluationReport?, snapshot: ParameterSnapshot?)? = nil
+        var sinceBest = 0
+        var stoppedEarly = false
         if options.resume, let dir = options.checkpointDirectory, TrainerCheckpoint.exists(in: dir) {
             let ck = try TrainerCheckpoint.read(from: dir)
             try ck.restore(into: self)
@@ -41,22 +43,28 @@ public final class M2GRLTrainer: Sendable {
             history = ck.state.history
             if let e = ck.state.bestEpoch, let r = ck.state.bestRecall {
                 best = (e, r, nil, ck.bestSnapshot)
+                sinceBest = ck.state.sinceBest ?? (startEpoch - e)
             }
-        } else if let warm = options.warmStart {
-            _ = try warm.apply(to: self)
+            stoppedEarly = ck.state.stopped ?? (options.selection != nil && config.patience > 0 && best != nil && sinceBest >= config.patience)
+            options.progress?("resuming from \(dir.path) after epoch \(startEpoch)" + (stoppedEarly ? " (the run had stopped early: nothing to train)\n" : "\n"))
+        } else {
+            if options.resume, let dir = options.checkpointDirectory {
+                options.progress?("no checkpoint in \(dir.path): starting from epoch 1\n")
+            }
+            if let warm = options.warmStart {
+                _ = try warm.apply(to: self)
+            }
         }
         let workers = (0..<threads).map { _ in
             TrainingWorker(parameters: parameters, corpus: corpus, plan: plan, config: config, steps: steps)
         }
         let perEpoch = corpus.units.count
         let totalUnits = perEpoch * max(config.epochs, config.scheduleEpochs)
-        var sinceBest = 0
         let initFresh = startEpoch == 0 && options.warmStart == nil
         var interrupted = false
-        var stoppedEarly = false
         var diverged = false
         let runStart = Date()
-        for epoch in startEpoch..<config.epochs {
+        for epoch in startEpoch..<(stoppedEarly ? startEpoch : config.epochs) {
             let started = Date()
             let units = SharedBuffer(corpus.shuffledUnits(seed: config.seed, epoch: epoch))
             let shard = (perEpoch + threads - 1) / threads
@@ -114,11 +122,13 @@ public final class M2GRLTrainer: Sendable {
             history.append(summary)
             progress.finish(summary)
             log?.record(summary, names: plan.names)
+            if options.selection != nil, config.patience > 0, sinceBest >= config.patience { stoppedEarly = true }
             if let dir = options.checkpointDirectory {
                 try TrainerCheckpoint(trainer: self, epochsDone: epoch + 1, steps: steps, history: history,
-                                      bestEpoch: best?.epoch, bestRecall: best?.recall, bestSnapshot: best?.snapshot).write(to: dir)
+                                      bestEpoch: best?.epoch, bestRecall: best?.recall, bestSnapshot: best?.snapshot,
+                                      sinceBest: sinceBest, stopped: stoppedEarly).write(to: dir)
             }
-            if options.selection != nil, config.patience > 0, sinceBest >= config.patience { stoppedEarly = true; break }
+            if stoppedEarly { break }
         }
         var selected = history.last?.epoch ?? startEpoch
         var report = best?.report

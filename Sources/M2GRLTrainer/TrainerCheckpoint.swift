@@ -20,6 +20,11 @@ public struct TrainerCheckpoint: Sendable {
         public var history: [EpochSummary]
         public var bestEpoch: Int?
         public var bestRecall: Double?
+        /// Evaluations since the best one (the early-stopping patience counter); absent in older
+        /// checkpoints (then `epochsDone − bestEpoch`).
+        public var sinceBest: Int?
+        /// The run ended early (patience exhausted): a resume trains no further epoch.
+        public var stopped: Bool?
         /// Names and lengths of the arrays in `state.bin`, in order.
         public var arrays: [ArrayEntry]
     }
@@ -40,7 +45,7 @@ public struct TrainerCheckpoint: Sendable {
 
     /// Captures the trainer's current state.
     init(trainer: M2GRLTrainer, epochsDone: Int, steps: Int, history: [EpochSummary], bestEpoch: Int?, bestRecall: Double?,
-         bestSnapshot: ParameterSnapshot?) {
+         bestSnapshot: ParameterSnapshot?, sinceBest: Int = 0, stopped: Bool = false) {
         let p = trainer.parameters
         var arrays: [(String, [Float])] = []
         func add(_ name: String, _ m: ParameterMatrix) {
@@ -58,7 +63,7 @@ public struct TrainerCheckpoint: Sendable {
         state = State(formatVersion: Self.formatVersion, configuration: trainer.config.flattened, taskNames: trainer.plan.names,
                       viewNames: trainer.dataset.views.map(\.name), vocabularies: trainer.dataset.views.map(\.vocabulary),
                       dimension: p.dimension, epochsDone: epochsDone, steps: steps, history: history,
-                      bestEpoch: bestEpoch, bestRecall: bestRecall, arrays: arrays.map { ArrayEntry(name: $0.0, count: $0.1.count) })
+                      bestEpoch: bestEpoch, bestRecall: bestRecall, sinceBest: sinceBest, stopped: stopped, arrays: arrays.map { ArrayEntry(name: $0.0, count: $0.1.count) })
         self.arrays = Dictionary(arrays, uniquingKeysWith: { a, _ in a })
         self.bestSnapshot = bestSnapshot
     }
@@ -96,10 +101,7 @@ public struct TrainerCheckpoint: Sendable {
         guard state.formatVersion == formatVersion else {
             throw TrainerError(.invalidCheckpoint, "checkpoint format \(state.formatVersion), this build reads \(formatVersion)")
         }
-        let total = state.arrays.reduce(0) { $0 + $1.count }
-        guard data.count == total * 4 else {
-            throw TrainerError(.invalidCheckpoint, "state.bin holds \(data.count) bytes, checkpoint.json lists \(total * 4)")
-        }
+        try check(state, stateBytes: data.count)
         var arrays: [String: [Float]] = [:]
         data.withUnsafeBytes { raw in
             var off = 0
@@ -121,6 +123,31 @@ public struct TrainerCheckpoint: Sendable {
         return TrainerCheckpoint(state: state, arrays: arrays, bestSnapshot: best)
     }
 
+    /// Rejects counts and indices that would trap or mislead the readers (negative or overflowing
+    /// array sizes, lists of different lengths, epochs out of order).
+    static func check(_ state: State, stateBytes: Int) throws {
+        func bad(_ what: String) -> TrainerError { TrainerError(.invalidCheckpoint, "corrupt checkpoint: \(what)") }
+        var total = 0
+        for e in state.arrays {
+            guard e.count >= 0, e.count <= stateBytes / 4 else { throw bad("array \(e.name) has count \(e.count)") }
+            total += e.count  // each ≤ stateBytes / 4: no overflow for any sane number of arrays
+            guard total <= stateBytes / 4 else { break }
+        }
+        guard stateBytes % 4 == 0, total == stateBytes / 4 else {
+            throw TrainerError(.invalidCheckpoint, "state.bin holds \(stateBytes) bytes, checkpoint.json lists \(total) floats")
+        }
+        guard (1...4096).contains(state.dimension) else { throw bad("dimension \(state.dimension)") }
+        guard state.vocabularies.count == state.viewNames.count else {
+            throw bad("\(state.vocabularies.count) vocabularies for \(state.viewNames.count) views")
+        }
+        guard state.epochsDone >= 0, state.steps >= 0 else { throw bad("epochs done \(state.epochsDone), steps \(state.steps)") }
+        if let b = state.bestEpoch, !(1...max(state.epochsDone, 1)).contains(b) { throw bad("best epoch \(b) of \(state.epochsDone)") }
+        if let n = state.sinceBest, n < 0 || n > state.epochsDone { throw bad("since-best count \(n)") }
+        for h in state.history where h.losses.count != state.taskNames.count || h.variances.count != state.taskNames.count {
+            throw bad("epoch \(h.epoch) lists \(h.losses.count) losses for \(state.taskNames.count) tasks")
+        }
+    }
+
     private init(state: State, arrays: [String: [Float]], bestSnapshot: ParameterSnapshot?) {
         self.state = state
         self.arrays = arrays
@@ -130,17 +157,34 @@ public struct TrainerCheckpoint: Sendable {
     /// Loads parameters and moments into `trainer`; throws unless the run matches (same data, tasks,
     /// dimension and configuration apart from epochs, threads, patience and logging).
     func restore(into trainer: M2GRLTrainer) throws {
-        let free: Set<String> = ["training.epochs", "training.schedule_epochs", "training.threads", "selection.patience", "log.every"]
+        // Epoch counts are free unless they change SGD's linear decay (its span is
+        // max(epochs, schedule_epochs)); Adam's step size does not depend on them.
+        var free: Set<String> = ["training.epochs", "training.schedule_epochs", "training.threads", "selection.patience", "log.every"]
+        let stored = TrainingConfiguration().flattened.merging(state.configuration) { _, stored in stored }
+        func span(_ c: [String: String]) -> Int { max(Int(c["training.epochs"] ?? "") ?? 0, Int(c["training.schedule_epochs"] ?? "") ?? 0) }
+        if trainer.config.optimizer == .sgd, span(trainer.config.flattened) != span(stored) {
+            free.subtract(["training.epochs", "training.schedule_epochs"])
+        }
         let mine = trainer.config.flattened.filter { !free.contains($0.key) }
         // A key the checkpoint lacks (written before the key existed) had its default value then.
-        let theirs = TrainingConfiguration().flattened.merging(state.configuration) { _, stored in stored }
-            .filter { !free.contains($0.key) }
+        let theirs = stored.filter { !free.contains($0.key) }
         if mine != theirs {
-            let diff = mine.keys.filter { mine[$0] != theirs[$0] }.sorted()
-            throw TrainerError(.invalidCheckpoint, "checkpoint was written with a different configuration (\(diff.joined(separator: ", ")))")
+            let diff = Set(mine.keys).union(theirs.keys).filter { mine[$0] != theirs[$0] }.sorted()
+            let listed = diff.map { "\($0): checkpoint \(theirs[$0] ?? "-"), now \(mine[$0] ?? "-")" }
+            throw TrainerError(.invalidCheckpoint, "checkpoint was written with a different configuration (\(listed.joined(separator: "; "))); "
+                + "resume with the same settings, or start afresh (or --warm-start from it)")
         }
         guard state.taskNames == trainer.plan.names, state.vocabularies == trainer.dataset.views.map(\.vocabulary) else {
             throw TrainerError(.invalidCheckpoint, "checkpoint was written for other data (tasks or vocabularies differ); use warm start instead")
+        }
+        guard state.epochsDone <= trainer.config.epochs else {
+            throw TrainerError(.invalidCheckpoint, "checkpoint holds \(state.epochsDone) epochs, more than training.epochs = \(trainer.config.epochs)")
+        }
+        if let b = bestSnapshot {
+            let p = trainer.parameters
+            let shapes = b.input.map(\.count) + b.output.map(\.count) + b.alignment.map(\.count) + [b.logVariance.count]
+            let wanted = p.input.map(\.values.count) + p.output.map(\.values.count) + p.alignment.map(\.values.count) + [p.logVariance.values.count]
+            guard shapes == wanted else { throw TrainerError(.invalidCheckpoint, "the best epoch's arrays in the checkpoint have the wrong sizes") }
         }
         let p = trainer.parameters
         func load(_ name: String, _ m: ParameterMatrix) throws {
