@@ -52,7 +52,9 @@ public final class M2GRLTrainer: Sendable {
                 options.progress?("no checkpoint in \(dir.path): starting from epoch 1\n")
             }
             if let warm = options.warmStart {
-                _ = try warm.apply(to: self)
+                let kept = try warm.apply(to: self)
+                let counts = dataset.views.compactMap { v in kept[v.name].map { "\(v.name) \($0) rows kept, \(max(v.nodeCount - 1 - $0, 0)) fresh" } }
+                options.progress?("warm start: " + counts.joined(separator: "; ") + "\n")
             }
         }
         let workers = (0..<threads).map { _ in
@@ -71,7 +73,8 @@ public final class M2GRLTrainer: Sendable {
             examplesDone.store(0, ordering: .relaxed)
             let stop = options.shouldStop
             let progress = ProgressLine(sink: options.progress, epoch: epoch, epochs: config.epochs, names: plan.names,
-                                        expectedExamples: expectedExamplesPerEpoch, runStart: runStart, epochsBefore: epoch - startEpoch)
+                                        expectedExamples: expectedExamplesPerEpoch, runStart: runStart, epochsBefore: epoch - startEpoch,
+                                        k: options.selection?.k ?? config.evaluationK)
             let log = options.log
             let logEvery = config.logEvery
             do {

@@ -11,11 +11,13 @@ final class ProgressLine: @unchecked Sendable {
     let expected: Int
     let runStart: Date
     let epochsBefore: Int
+    /// The K of the selection Recall@K.
+    let k: Int
     let started = Date()
     var lastPrint = Date.distantPast
 
     init(sink: (@Sendable (String) -> Void)?, epoch: Int, epochs: Int, names: [String], expectedExamples: Int,
-         runStart: Date, epochsBefore: Int) {
+         runStart: Date, epochsBefore: Int, k: Int = 50) {
         self.sink = sink
         self.epoch = epoch
         self.epochs = epochs
@@ -23,6 +25,7 @@ final class ProgressLine: @unchecked Sendable {
         expected = max(expectedExamples, 1)
         self.runStart = runStart
         self.epochsBefore = epochsBefore
+        self.k = k
     }
 
     func update(examples: Int, report: BatchReport) {
@@ -43,7 +46,7 @@ final class ProgressLine: @unchecked Sendable {
         guard let sink else { return }
         var line = String(format: "epoch %d/%d done in %.1fs  %@ pairs/s  ", s.epoch, epochs, s.seconds,
                           Self.human(Double(s.examples) / max(s.seconds, 1e-9))) + tasks(s.losses, s.variances)
-        if let r = s.selectionRecall { line += String(format: "  valid Recall@K %.2f%%", r * 100) }
+        if let r = s.selectionRecall { line += String(format: "  valid Recall@%d %.2f%%", k, r * 100) }
         sink(line + "\n")
     }
 

@@ -104,4 +104,20 @@ final class ProgressLines: Sendable {
             _ = try M2GRLTrainer(dataset: ds, config: ToyData.config { $0.epochs = 2; $0.optimizer = .adam }).train(options)
         }
     }
+
+    @Test func progressNamesKAndWarmStartCounts() throws {
+        let ds = ToyData.clustered(sessions: 60)
+        let old = try M2GRLTrainer(dataset: ds, config: ToyData.config { $0.epochs = 1 })
+        _ = try old.train()
+        var next = ds
+        next.views[0].vocabulary[32] = "99"
+        let lines = ProgressLines()
+        var options = TrainingOptions()
+        options.progress = lines.sink
+        options.warmStart = try WarmStart(bundle: ModelBundle(tables: ModelExporter.bundle(old).tables, items: []))
+        options.selection = try RetrievalEvaluator(dataset: next, k: 7)
+        _ = try M2GRLTrainer(dataset: next, config: ToyData.config { $0.epochs = 1; $0.selectBest = true }).train(options)
+        #expect(lines.all.contains { $0.hasPrefix("warm start: item 31 rows kept, 1 fresh; category ") })
+        #expect(lines.all.contains { $0.contains("valid Recall@7 ") })
+    }
 }
