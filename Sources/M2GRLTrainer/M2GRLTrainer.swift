@@ -57,6 +57,8 @@ public final class M2GRLTrainer: Sendable {
                 options.progress?("warm start: " + counts.joined(separator: "; ") + "\n")
             }
         }
+        // The log of a resumed run continues the checkpoint's (records of unfinished epochs dropped).
+        if options.resume { try options.log?.rewind(phase: options.logPhase, epochsKept: startEpoch, names: plan.names) }
         let workers = (0..<threads).map { _ in
             TrainingWorker(parameters: parameters, corpus: corpus, plan: plan, config: config, steps: steps)
         }
@@ -77,6 +79,7 @@ public final class M2GRLTrainer: Sendable {
                                         k: options.selection?.k ?? config.evaluationK)
             let log = options.log
             let logEvery = config.logEvery
+            let phase = options.logPhase
             do {
                 let buf = units
                 let work: @Sendable (Int) -> Void = { [self] t in
@@ -87,7 +90,7 @@ public final class M2GRLTrainer: Sendable {
                                    initFromLoss: config.weightInitFromLoss && t == 0 && initFresh, shouldStop: stop) { n, report in
                         let done = examplesDone.add(n, ordering: .relaxed).newValue
                         guard t == 0, let report else { return }
-                        if report.step % logEvery == 0 { log?.record(report, names: self.plan.names) }
+                        if report.step % logEvery == 0 { log?.record(report, names: self.plan.names, phase: phase) }
                         progress.update(examples: done, report: report)
                     }
                 }
@@ -124,7 +127,7 @@ public final class M2GRLTrainer: Sendable {
             }
             history.append(summary)
             progress.finish(summary)
-            log?.record(summary, names: plan.names)
+            log?.record(summary, names: plan.names, phase: options.logPhase)
             if options.selection != nil, config.patience > 0, sinceBest >= config.patience { stoppedEarly = true }
             if let dir = options.checkpointDirectory {
                 try TrainerCheckpoint(trainer: self, epochsDone: epoch + 1, steps: steps, history: history,

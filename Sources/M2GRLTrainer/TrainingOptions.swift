@@ -13,6 +13,8 @@ public struct TrainingOptions: Sendable {
     public var warmStart: WarmStart?
     /// JSON-lines training log.
     public var log: TrainingLog?
+    /// The `phase` of this run's log records (`TrainingLog.phases`): "selection" or "final".
+    public var logPhase = "final"
     /// Receives the progress line (rewritten in place on a terminal) about twice a second.
     public var progress: (@Sendable (String) -> Void)?
     /// Polled between mini-batches; true stops the run after the current batch.

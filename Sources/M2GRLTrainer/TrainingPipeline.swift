@@ -36,11 +36,16 @@ public struct TrainingPipeline: Sendable {
             let evaluator = try RetrievalEvaluator(dataset: validation, k: config.evaluationK, triggers: config.evaluationTriggers)
             var opts = options
             opts.selection = evaluator
-            opts.checkpointDirectory = nil
-            opts.resume = false
+            // The selection run checkpoints in its own subdirectory; --resume continues it (or, when it
+            // had finished, takes its result as is) and then the final run.
+            opts.checkpointDirectory = options.checkpointDirectory?.appendingPathComponent("selection")
+            opts.logPhase = "selection"
             let trainer = try M2GRLTrainer(dataset: validation, config: config)
             let r = try trainer.train(opts)
-            if r.interrupted { throw TrainerError(.interrupted, "interrupted during model selection") }
+            if r.interrupted {
+                let resume = opts.checkpointDirectory.map { "; \($0.path) holds its last finished epoch: rerun with --resume" }
+                throw TrainerError(.interrupted, "interrupted during model selection" + (resume ?? " (no --checkpoint: a rerun starts afresh)"))
+            }
             selection = r
             if let rep = r.selectionReport { for (k, v) in rep.metrics(prefix: "valid") { metrics[k] = v } }
             extra["selection.selected_epochs"] = "\(r.selectedEpoch)"
@@ -51,6 +56,10 @@ public struct TrainingPipeline: Sendable {
         }
         let trainer = try M2GRLTrainer(dataset: data, config: config)
         var opts = options
+        opts.logPhase = "final"
+        if validation == nil, options.resume {  // records of an earlier run's selection phase do not belong here
+            try options.log?.rewind(phase: "selection", epochsKept: 0, names: [])
+        }
         let evaluator = try RetrievalEvaluator(dataset: data, k: config.evaluationK, triggers: config.evaluationTriggers)
         let heldOut = evaluator.hasHeldOut
         if validation == nil, heldOut, config.selectBest { opts.selection = evaluator } else { opts.selection = nil }
