@@ -67,12 +67,14 @@ public struct TrainCommand: ParsableCommand {
         if resume, checkpoint == nil { throw ValidationError("--resume needs --checkpoint DIR") }
         for e in export where e != "txt" && e != "f32" { throw ValidationError("--export takes txt or f32, got '\(e)'") }
 
+        let outURL = URL(fileURLWithPath: out)
+        try OutputDirectory.prepare(outURL, role: "--out")
+        if let checkpoint { try OutputDirectory.prepare(URL(fileURLWithPath: checkpoint), role: "--checkpoint") }
         let dataset = try PreparedDataset.read(from: URL(fileURLWithPath: data))
         let validation = try selectOn.map { try PreparedDataset.read(from: URL(fileURLWithPath: $0)) }
-        let outURL = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
 
-        let log = try TrainingLog(url: outURL.appendingPathComponent("training.jsonl"))
+        // A resumed run continues the log (the trainer rewinds it to the checkpoint).
+        let log = try TrainingLog(url: outURL.appendingPathComponent("training.jsonl"), append: resume)
         var options = TrainingOptions()
         options.log = log
         options.checkpointDirectory = checkpoint.map { URL(fileURLWithPath: $0) }
@@ -96,7 +98,8 @@ public struct TrainCommand: ParsableCommand {
             outcome = try pipeline.run(data: dataset, validation: validation) { stderr.write(Data($0.utf8)) }
         } catch let e as TrainerError where e.code == .interrupted {
             log.close()
-            throw e
+            stderr.write(Data("\(e.message)\n".utf8))
+            throw ExitCode(130)
         }
         log.close()
         if outcome.result.interrupted {
