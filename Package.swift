@@ -133,6 +133,11 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData", "VectorIndex"]),
+        .testTarget(
+            name: "M2GRLCLITests",
+            dependencies: ["M2GRLCLI", "M2GRLCore", "M2GRLData", "M2GRLTrainer",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )
