@@ -111,6 +111,7 @@ let package = Package(
         ),
         .executableTarget(name: "trainer-bench", dependencies: ["M2GRLTrainer", "M2GRLData"], path: "Benchmarks/trainer/Swift"),
         .executableTarget(name: "diversity-bench", dependencies: ["M2GRLDiversity", "M2GRLData", "M2GRLCore"], path: "Benchmarks/Diversity"),
+        .executableTarget(name: "embedding-read-bench", dependencies: ["M2GRLCore"], path: "Benchmarks/EmbeddingRead"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),

@@ -4,11 +4,11 @@
 /// without the sign is ≥ `0x7F80_0000`. Each block of 4,096 floats is reduced with a SIMD maximum of
 /// those patterns (no branch per element); only a block whose maximum crosses the threshold is
 /// searched element by element.
-enum FiniteScan {
+public enum FiniteScan {
     static let blockSize = 4096
 
     /// Index of the first non-finite value, or `nil` when every value is finite.
-    static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
+    public static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
         guard let base = values.baseAddress else { return nil }
         let raw = UnsafeRawPointer(base)
         let mask = SIMD16<UInt32>(repeating: 0x7FFF_FFFF)
