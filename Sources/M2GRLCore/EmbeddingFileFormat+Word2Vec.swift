@@ -17,15 +17,16 @@ extension EmbeddingFileFormat {
 
     static func isWord2VecSeparator(_ c: Character) -> Bool { c == " " || c == "\t" || c.isNewline }
 
-    /// Decodes word2vec text (`\n` or `\r\n` line endings; fields separated by spaces or tabs).
+    /// Decodes word2vec text (`\n` or `\r\n` line endings, an optional byte order mark; fields separated by spaces or tabs).
     public static func table(fromWord2Vec text: String, name: String, kind: EmbeddingTable.Kind = .view) throws -> EmbeddingTable {
         try table(fromWord2Vec: text, name: name, kind: kind, source: name)
     }
 
     /// Decodes word2vec text; errors name `source` (the file path when read from a file).
     static func table(fromWord2Vec text: String, name: String, kind: EmbeddingTable.Kind, source: String) throws -> EmbeddingTable {
-        // "\r\n" is one Character in Swift: split on it as well as on "\n".
-        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).makeIterator()
+        // "\r\n" is one Character in Swift: split on it as well as on "\n". A UTF-8 byte order mark is skipped.
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        var lines = body.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).makeIterator()
         guard let header = lines.next() else { throw CoreError(.format, "\(source): empty word2vec file") }
         let hv = header.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard hv.count == 2, let n = Int(hv[0]), let d = Int(hv[1]), n >= 0, d > 0 else {

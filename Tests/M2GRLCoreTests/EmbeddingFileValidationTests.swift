@@ -90,6 +90,7 @@ import Testing
         let lf = try EmbeddingFileFormat.word2vecText(table)
         let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
         #expect(try EmbeddingFileFormat.table(fromWord2Vec: crlf, name: "item") == table)
+        #expect(try EmbeddingFileFormat.table(fromWord2Vec: "\u{FEFF}" + crlf, name: "item") == table)
         #expect(try EmbeddingFileFormat.table(fromWord2Vec: lf.replacingOccurrences(of: " ", with: "\t"), name: "item") == table)
     }
 
