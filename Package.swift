@@ -111,6 +111,7 @@ let package = Package(
         ),
         .executableTarget(name: "trainer-bench", dependencies: ["M2GRLTrainer", "M2GRLData"], path: "Benchmarks/trainer/Swift"),
         .executableTarget(name: "diversity-bench", dependencies: ["M2GRLDiversity", "M2GRLData", "M2GRLCore"], path: "Benchmarks/Diversity"),
+        .executableTarget(name: "embedding-read-bench", dependencies: ["M2GRLCore"], path: "Benchmarks/EmbeddingRead"),
 
         // MARK: Tests
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
@@ -133,6 +134,11 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "M2GRLDiversityTests", dependencies: ["M2GRLDiversity", "M2GRLCore", "M2GRLData", "VectorIndex"]),
+        .testTarget(
+            name: "M2GRLCLITests",
+            dependencies: ["M2GRLCLI", "M2GRLCore", "M2GRLData", "M2GRLTrainer",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -18,7 +18,6 @@ extension EvaluateCommand {
         let weights = try diverseWeights.isEmpty
             ? [DiversityWeights(item: 1, relational: 1), DiversityWeights(item: 1, relational: -1)]
             : diverseWeights.map(Self.parseWeights)
-        guard recentCategories >= 0 else { throw ValidationError("--recent-categories must be ≥ 0") }
         let settings = DiverseRetrievalEvaluation.defaultSettings(weights: weights, recentCategories: recentCategories)
         print("K = \(k) · dataset \(data) · model \(model)")
         if let table = bundle.table(named: "item") {

@@ -33,8 +33,23 @@ extension ModelBundle {
     }
 
     /// Reads a bundle written by `write(to:)`.
+    ///
+    /// A path that is a file (an embedding file, say) or a directory without `model.json` gets an
+    /// `.invalidArgument` error saying so; every table is read by `EmbeddingFileFormat.read`, so
+    /// NaN/infinity, duplicate ids and bad headers are rejected naming the table's file.
     public static func read(from directory: URL) throws -> ModelBundle {
         let manifestURL = directory.appendingPathComponent("model.json")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw CoreError(.io, "no model at \(directory.path) (expected a model directory with model.json)")
+        }
+        guard isDirectory.boolValue else {
+            throw CoreError(.invalidArgument, "\(directory.path) is a file, expected a model directory (holding model.json and "
+                            + "tables/); an embedding file (.f32 or word2vec text) is a single table, not a model")
+        }
+        guard FileManager.default.fileExists(atPath: manifestURL.path) else {
+            throw CoreError(.invalidArgument, "\(directory.path) is not a model directory: it has no model.json")
+        }
         let manifest: Manifest
         do {
             manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL))

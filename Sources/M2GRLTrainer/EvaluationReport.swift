@@ -11,6 +11,14 @@ public struct EvaluationReport: Sendable, Equatable {
     public var hit: [Double]
     public var recall: [Double]
     public var precision: [Double]
+    /// Evaluated users who got no query: no vector for the last train item (1 trigger) or for any of
+    /// the last 3 (3 triggers), or no train item at all. They count as all misses.
+    public var usersWithoutTrigger = 0
+    /// With 3 triggers: evaluated users whose query averaged fewer vectors than they have trigger items.
+    public var usersWithPartialTrigger = 0
+    /// Items of the split the model has a vector for, and all items of the split.
+    public var coveredItems = 0
+    public var datasetItems = 0
 
     public var userCount: Int { users.count }
     public var hitRate: Double { Self.mean(hit) }
@@ -49,6 +57,7 @@ public struct EvaluationReport: Sendable, Equatable {
             "\(prefix).precision\(s)": precisionMean, "\(prefix).precision\(s)_se": precisionSE,
             "\(prefix).f1\(s)": f1, "\(prefix).f1\(s)_se": f1SE,
             "\(prefix).users": Double(userCount),
+            "\(prefix).users_without_trigger": Double(usersWithoutTrigger),
         ]
     }
 
@@ -57,6 +66,19 @@ public struct EvaluationReport: Sendable, Equatable {
         func pct(_ v: Double, _ se: Double) -> String { String(format: "%.2f%% ± %.2f", v * 100, se * 100) }
         return "users \(userCount)  HitRate@\(k) \(pct(hitRate, hitRateSE))  Recall@\(k) \(pct(recallMean, recallSE))  "
             + "Precision@\(k) \(pct(precisionMean, precisionSE))  F1@\(k) \(pct(f1, f1SE))"
+    }
+
+    /// The report as a JSON object: metrics and standard errors, user counts, item coverage.
+    public var jsonObject: [String: Any] {
+        var o: [String: Any] = [
+            "k": k, "triggers": triggers, "users": userCount,
+            "users_without_trigger": usersWithoutTrigger, "users_with_partial_trigger": usersWithPartialTrigger,
+            "covered_items": coveredItems, "dataset_items": datasetItems,
+        ]
+        for (key, v) in metrics(prefix: "m") where !key.hasSuffix(".users") && !key.hasSuffix("_trigger") {
+            o[String(key.dropFirst(2))] = v
+        }
+        return o
     }
 
     static func mean(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }

@@ -3,10 +3,15 @@ import M2GRLData
 
 /// The offline protocol of EVALUATION.md for one prepared dataset split.
 ///
-/// Per user with held-out items: the trigger is the last train item (or the mean of the last 3);
+/// Per user with held-out items: the trigger is the user's last train item (or the mean of the last 3);
 /// candidates are all items the scorer knows, minus the triggers and every train item of the user;
 /// the top K by score, ties by ascending numeric item id, are compared with all held-out items
 /// (cold ones and ones the scorer lacks count as misses).
+///
+/// Triggers are taken strictly from the user's last train items, never from earlier ones the scorer
+/// happens to know: with 1 trigger a user whose last train item has no vector gets no query and counts
+/// as all misses (still in the denominator); with 3 the query averages the vectors that exist among
+/// the last 3, and a user with none gets no query. The report counts both cases.
 public struct RetrievalEvaluator: Sendable {
     public let dataset: PreparedDataset
     public let k: Int
@@ -22,6 +27,36 @@ public struct RetrievalEvaluator: Sendable {
 
     /// Whether any user has held-out items to evaluate on.
     public var hasHeldOut: Bool { dataset.users.contains { $0.heldOutCount > 0 } }
+
+    /// Throws `.invalidDataset` when no user has held-out items (every figure would be 0 over 0 users).
+    public func requireHeldOut() throws {
+        guard hasHeldOut else {
+            throw TrainerError(.invalidDataset, "no user of this split has held-out items: nothing to evaluate "
+                               + "(use a split directory such as OUT/valid or OUT/test, not the training data)")
+        }
+    }
+
+    /// How many of the split's items (`covered`) a model with these ids knows, of `total`.
+    public func coverage(of ids: [String]) -> (covered: Int, total: Int) {
+        let known = Set(ids)
+        let items = dataset.itemView.vocabulary.dropFirst()
+        return (items.reduce(0) { known.contains($1) ? $0 + 1 : $0 }, items.count)
+    }
+
+    /// The checks a stand-alone evaluation makes before scoring (`m2grl evaluate`): the split has
+    /// held-out users and the model (`label`, with candidate `ids`) knows at least one of its items.
+    /// Returns the coverage; throws `.invalidDataset` / `.invalidModel` saying what is wrong.
+    @discardableResult
+    public func requireEvaluable(ids: [String], label: String) throws -> (covered: Int, total: Int) {
+        try requireHeldOut()
+        let c = coverage(of: ids)
+        guard c.covered > 0 else {
+            let sample = ids.prefix(3).map { CoreError.excerpt($0, limit: 30) }.joined(separator: ", ")
+            throw TrainerError(.invalidModel, "\(label): none of its \(ids.count) ids is an item of this split "
+                               + "(\(c.total) items; its ids look like \(sample)): not an item table?")
+        }
+        return c
+    }
 
     /// Evaluates an embedding table by raw inner product.
     public func evaluate(table: EmbeddingTable) -> EvaluationReport { evaluate(EmbeddingScorer(table: table)) }
@@ -39,9 +74,14 @@ public struct RetrievalEvaluator: Sendable {
         var scores = [Float](repeating: 0, count: ids.count)
         var selector = TopKSelector(k: k)
         var report = EvaluationReport(k: k, triggers: triggers, users: [], hit: [], recall: [], precision: [])
+        report.coveredItems = candidateOf.dropFirst().reduce(0) { $1 >= 0 ? $0 + 1 : $0 }
+        report.datasetItems = max(vocab.count - 1, 0)
         for user in dataset.users where user.heldOutCount > 0 {
             let mapped = user.trainItems.map { Int($0) < candidateOf.count ? candidateOf[Int($0)] : -1 }
-            let trig = Array(mapped.filter { $0 >= 0 }.suffix(triggers))
+            let last = mapped.suffix(triggers)
+            let trig = last.filter { $0 >= 0 }
+            if trig.isEmpty { report.usersWithoutTrigger += 1 }
+            else if trig.count < last.count { report.usersWithPartialTrigger += 1 }
             var top: [Int] = []
             if !trig.isEmpty {
                 scores.withUnsafeMutableBufferPointer { s in

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func word2vecRoundTrip() throws {
-        let text = EmbeddingFileFormat.word2vecText(table)
+        let text = try EmbeddingFileFormat.word2vecText(table)
         #expect(text.hasPrefix("3 3\n10 1.0 2.0 3.0\n"))
         let back = try EmbeddingFileFormat.table(fromWord2Vec: text, name: "item")
         #expect(back == table)

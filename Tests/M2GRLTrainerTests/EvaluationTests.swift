@@ -70,3 +70,51 @@ import Testing
         #expect(throws: TrainerError.self) { try PairedComparison(cf, other) }
     }
 }
+
+/// Triggers come strictly from the user's last train items (EVALUATION.md), whatever the model covers.
+@Suite struct TriggerCoverageTests {
+    static let users = [
+        UserHistory(user: "a", trainItems: [1, 2], heldOutItems: [3], heldOutCount: 1),
+        UserHistory(user: "b", trainItems: [4, 5, 1, 2], heldOutItems: [3], heldOutCount: 1),
+        UserHistory(user: "c", trainItems: [], heldOutItems: [3], heldOutCount: 1),
+    ]
+
+    @Test func aLastTrainItemWithoutAVectorGivesNoQuery() throws {
+        let ds = EvaluationTests.dataset(users: Self.users)
+        // No vector for item 2, the last train item of a and b. Item 1 would find 3.
+        let table = EmbeddingTable(name: "item", dimension: 1, ids: ["1", "3", "4", "5"], values: [1, 5, 0, 0])
+        let r = try RetrievalEvaluator(dataset: ds, k: 1, triggers: 1).evaluate(table: table)
+        #expect(r.users == ["a", "b", "c"])
+        #expect(r.hit == [0, 0, 0])  // before: a and b fell back to item 1 and hit 3
+        #expect(r.usersWithoutTrigger == 3)
+        #expect(r.coveredItems == 4 && r.datasetItems == 5)
+        #expect(r.metrics(prefix: "valid")["valid.users_without_trigger"] == 3)
+    }
+
+    @Test func threeTriggersAverageTheVectorsThatExist() throws {
+        let ds = EvaluationTests.dataset(users: Self.users)
+        // b's last 3 are 5, 1, 2: 2 lacks a vector, the mean of 5 and 1 points at 3; 4 (earlier) would point away.
+        let table = EmbeddingTable(name: "item", dimension: 1, ids: ["1", "3", "4", "5"], values: [1, 5, -100, 1])
+        let r = try RetrievalEvaluator(dataset: ds, k: 1, triggers: 3).evaluate(table: table)
+        #expect(r.hit == [1, 1, 0])
+        #expect(r.usersWithoutTrigger == 1)  // c: no train item
+        #expect(r.usersWithPartialTrigger == 2)  // a: 1 of 1, 2; b: 5, 1 of 5, 1, 2
+        // None of the last 3 has a vector: no query, though item 4 has one.
+        let none = EmbeddingTable(name: "item", dimension: 1, ids: ["3", "4"], values: [5, -1])
+        let users = [UserHistory(user: "d", trainItems: [4, 1, 2, 5], heldOutItems: [3], heldOutCount: 1)]
+        let rn = try RetrievalEvaluator(dataset: EvaluationTests.dataset(users: users), k: 1, triggers: 3).evaluate(table: none)
+        #expect(rn.hit == [0] && rn.usersWithoutTrigger == 1)
+    }
+
+    @Test func fullCoverageNeedsNoFallbackAndChecksRefuseEmptyCases() throws {
+        let ds = EvaluationTests.dataset(users: Self.users)
+        let ev = try RetrievalEvaluator(dataset: ds, k: 1)
+        let full = EmbeddingTable(name: "item", dimension: 1, ids: ["1", "2", "3", "4", "5"], values: [1, 1, 5, 0, 0])
+        let r = ev.evaluate(table: full)
+        #expect(r.hit == [1, 1, 0] && r.usersWithoutTrigger == 1 && r.coveredItems == 5)
+        #expect(try ev.requireEvaluable(ids: full.ids, label: "t") == (5, 5))
+        #expect(throws: TrainerError.self) { try ev.requireEvaluable(ids: ["Comedy"], label: "category") }
+        let noHeldOut = EvaluationTests.dataset(users: [UserHistory(user: "a", trainItems: [1], heldOutItems: [], heldOutCount: 0)])
+        #expect { try RetrievalEvaluator(dataset: noHeldOut).requireHeldOut() } throws: { ($0 as? TrainerError)?.code == .invalidDataset }
+    }
+}
