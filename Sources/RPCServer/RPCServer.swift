@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import Snapshot
 import Synchronization
@@ -39,7 +44,12 @@ public final class RPCServer: Sendable {
     }
 
     /// Binds, starts the worker pool and the loop thread. Returns once the server is listening.
+    ///
+    /// Ignores SIGPIPE for the whole process: libuv writes with `write(2)`, and a write to a peer
+    /// that has reset the connection (a client that sent requests and closed without reading)
+    /// would otherwise kill the process instead of failing with `EPIPE`.
     public func start() throws(ServerError) {
+        signal(SIGPIPE, SIG_IGN)
         try running.withLock { (running) throws(ServerError) in
             guard running == nil, !finished.withLock({ $0 }) else { throw ServerError(.state, "server already started") }
             let executor = TopKExecutor(maxK: configuration.maxK, maxBatch: configuration.maxBatch)
