@@ -11,8 +11,13 @@ final class Connection {
     var inFlight = 0
     /// Reply bytes queued in libuv and not yet written to the socket.
     var pendingWriteBytes = 0
-    /// Reading stopped because `pendingWriteBytes` passed the limit.
+    /// Upper estimate of the reply bytes of the requests in flight (released when each is answered).
+    var reservedReplyBytes = 0
+    /// Reading (and decoding of frames already received) stopped because the reply bytes owed
+    /// passed the limit; resumed once they drain below half of it.
     var readingPaused = false
+    /// Set on close: queued worker jobs of this connection are skipped.
+    let cancellation = CancellationFlag()
     /// The peer closed its sending side; close once everything owed is written.
     var peerFinished = false
     /// `uv_close` was called: no more reads, writes or replies.
@@ -39,6 +44,9 @@ final class Connection {
 
     /// Whether the connection can still take replies.
     var isWritable: Bool { !handleClosed && shuttingDownSince == nil }
+
+    /// Reply bytes owed to the peer: queued in libuv plus reserved for requests in flight.
+    var owedReplyBytes: Int { pendingWriteBytes + reservedReplyBytes }
 
     /// Nothing in flight and nothing left to send.
     var isQuiescent: Bool { inFlight == 0 && pendingWriteBytes == 0 }

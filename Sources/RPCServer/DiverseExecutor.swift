@@ -14,6 +14,10 @@ struct DiverseJob: Sendable {
     let snapshot: LoadedSnapshot
     let catalog: Result<DiverseCatalog, WireProtocolError>
     let receivedAt: UInt64
+    /// Reply bytes reserved on the connection for this request (released on completion).
+    var reservedBytes = 0
+    /// Set when the connection closed: the job is skipped.
+    var cancellation: CancellationFlag? = nil
 }
 
 /// Runs DIVERSE requests: trigger rows of `diversity.query` → mean projected row → query vector
@@ -28,6 +32,7 @@ struct DiverseExecutor: Sendable {
 
     /// The complete reply frame (DIVERSE reply or ERROR) and the error code, if any.
     func execute(_ job: DiverseJob) -> (bytes: [UInt8], error: ErrorCode?) {
+        if job.cancellation?.isCancelled == true { return ([], nil) } // nobody to answer
         do {
             let reply = try run(job.request, flags: job.flags, catalog: job.catalog.get(), snapshot: job.snapshot)
             return (Frame.encode(reply, flags: reply.flags, requestID: job.requestID, capacity: 16 + reply.results.count * 64), nil)

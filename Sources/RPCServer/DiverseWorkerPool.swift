@@ -16,7 +16,8 @@ final class DiverseWorkerPool: Sendable {
                 while let job = jobs.pop() {
                     let (bytes, error) = executor.execute(job)
                     deliver(Completion(connectionID: job.connectionID, requestType: .diverse, bytes: bytes, error: error,
-                                       receivedAt: job.receivedAt, queryCount: job.request.triggers.count))
+                                       receivedAt: job.receivedAt, queryCount: job.request.triggers.count,
+                                       reservedBytes: job.reservedBytes))
                 }
             }
         }

@@ -9,6 +9,8 @@ struct Completion: Sendable {
     let error: ErrorCode?
     let receivedAt: UInt64
     let queryCount: Int
+    /// Reply bytes the request reserved on its connection (released here).
+    var reservedBytes = 0
     /// For reloads: whether the new snapshot was swapped in.
     var reloadSucceeded: Bool? = nil
 }
@@ -29,11 +31,28 @@ extension EventLoop {
             return
         }
         guard count > 0, !connection.handleClosed, connection.shuttingDownSince == nil else { return }
-        let now = monotonicNanoseconds()
-        connection.lastActivity = now
+        connection.lastActivity = monotonicNanoseconds()
         stats.bytesRead += UInt64(count)
         connection.decoder.feed(UnsafeRawBufferPointer(start: buffer.base, count: count))
+        processFrames(connection, inline: true)
+    }
+
+    /// Whether the connection owes more reply bytes than the limit while something is still
+    /// outstanding (a single request is always taken, however large its reply).
+    func isOverCommitted(_ connection: Connection) -> Bool {
+        connection.owedReplyBytes > configuration.maxPendingWriteBytes && !connection.isQuiescent
+    }
+
+    /// Decodes and dispatches the complete frames buffered for a connection, until it owes too many
+    /// reply bytes: then it stops (frames stay buffered) and pauses reading, so a client that
+    /// pipelines requests faster than it reads the replies costs at most about the limit in reply
+    /// buffers. `inline: false` (resuming outside the read callback) sends every TOPK to the workers.
+    func processFrames(_ connection: Connection, inline: Bool) {
         while connection.isWritable {
+            if isOverCommitted(connection) {
+                pauseReading(connection)
+                break
+            }
             let header: FrameHeader?
             do {
                 header = try connection.decoder.nextCompleteHeader()
@@ -43,17 +62,36 @@ extension EventLoop {
             }
             guard let header else { break }
             let receivedAt = monotonicNanoseconds()
-            if header.type == .topK, acceptInline(header, from: connection, receivedAt: receivedAt) {
+            if inline, header.type == .topK, acceptInline(header, from: connection, receivedAt: receivedAt) {
                 connection.decoder.skipFrame(header)
                 continue
             }
             dispatch(connection.decoder.takeFrame(header), from: connection, receivedAt: receivedAt)
         }
         if connection.decoder.hasPartialFrame {
-            if connection.partialFrameSince == nil { connection.partialFrameSince = now }
+            if connection.partialFrameSince == nil { connection.partialFrameSince = monotonicNanoseconds() }
         } else {
             connection.partialFrameSince = nil
         }
+    }
+
+    /// Stops reading from a connection that owes too many reply bytes.
+    func pauseReading(_ connection: Connection) {
+        guard !connection.readingPaused, !connection.handleClosed else { return }
+        connection.readingPaused = true
+        if !connection.peerFinished { uv_read_stop(connection.stream) }
+    }
+
+    /// Once the bytes owed drain below half the limit: dispatches the frames held back, then
+    /// reads again. Then closes the connection if it is done (`finishIfDone`).
+    func settle(_ connection: Connection) {
+        if connection.readingPaused && connection.isWritable && state == .running
+            && connection.owedReplyBytes <= configuration.maxPendingWriteBytes / 2 {
+            connection.readingPaused = false
+            processFrames(connection, inline: false)
+            if !connection.readingPaused && !connection.peerFinished && connection.isWritable { startReading(connection) }
+        }
+        finishIfDone(connection)
     }
 
     // MARK: Writing
@@ -110,11 +148,7 @@ extension EventLoop {
         }
         if connection.pendingWriteBytes == 0 { connection.lastWriteProgress = monotonicNanoseconds() }
         connection.pendingWriteBytes += remaining
-        if connection.pendingWriteBytes > configuration.maxPendingWriteBytes && !connection.readingPaused
-            && !connection.peerFinished && connection.shuttingDownSince == nil {
-            uv_read_stop(connection.stream)
-            connection.readingPaused = true
-        }
+        if isOverCommitted(connection) && connection.shuttingDownSince == nil { pauseReading(connection) }
     }
 
     private func didWrite(_ connection: Connection, length: Int, status: Int32) {
@@ -127,11 +161,7 @@ extension EventLoop {
         let now = monotonicNanoseconds()
         connection.lastWriteProgress = now
         connection.lastActivity = now
-        if connection.readingPaused && connection.pendingWriteBytes <= configuration.maxPendingWriteBytes / 2
-            && state == .running && !connection.handleClosed {
-            startReading(connection)
-        }
-        finishIfDone(connection)
+        settle(connection)
     }
 
     /// Closes a connection whose peer finished, or that is draining, once nothing is owed.
@@ -151,9 +181,10 @@ extension EventLoop {
         if completion.requestType == .topK { jobsOut -= 1 }
         guard let connection = connections[completion.connectionID] else { return }
         connection.inFlight -= 1
+        connection.reservedReplyBytes -= completion.reservedBytes
         send(completion.bytes, to: connection)
         stats.recordLatency(completion.requestType, nanoseconds: monotonicNanoseconds() &- completion.receivedAt)
-        finishIfDone(connection)
+        settle(connection)
     }
 
     // MARK: Timers: idle, frame deadline, stalled output, drain deadline

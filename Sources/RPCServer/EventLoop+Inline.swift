@@ -19,9 +19,10 @@ extension EventLoop {
         let taken = connection.decoder.withFrontFrame(of: header) { body in
             inline.accept(header, body: body, snapshot: snapshot, connection: connection, receivedAt: receivedAt)
         }
-        guard taken else { return false }
+        guard taken, let entry = inline.pending.last else { return false }
         stats.countRequest(.topK)
         connection.inFlight += 1
+        connection.reservedReplyBytes += entry.reservedBytes
         return true
     }
 
@@ -36,10 +37,11 @@ extension EventLoop {
                 } else {
                     let connection = inline.pending[count + offset].connection
                     connection.inFlight -= 1
+                    connection.reservedReplyBytes -= job.reservedBytes
                     stats.countError(.shuttingDown)
                     send(Frame.encode(ErrorReply(code: .shuttingDown, message: "server is shutting down"), requestID: job.requestID),
                          to: connection)
-                    finishIfDone(connection)
+                    settle(connection)
                 }
             }
             startSpinning()
@@ -47,11 +49,12 @@ extension EventLoop {
         inline.run(first: count, now: monotonicNanoseconds) { answer in
             let connection = answer.pending.connection
             connection.inFlight -= 1
+            connection.reservedReplyBytes -= answer.pending.reservedBytes
             if let error = answer.error { stats.countError(error) }
             stats.queries += UInt64(answer.pending.count)
             stats.topKInline += 1
             reply(raw: answer.frame, type: .topK, to: connection, receivedAt: answer.pending.receivedAt)
-            finishIfDone(connection)
+            settle(connection)
         }
         startSpinningForNextRequest()
     }

@@ -18,11 +18,18 @@ extension EventLoop {
             case .topK:
                 let request = try frame.decode(TopKRequest.self)
                 try admit(connection)
+                let snapshot = store.snapshot
+                let reserved = ReplyEstimate.topK(queries: request.queries.count, k: Int(request.k),
+                                                  viewCount: snapshot.view(named: request.view)?.count,
+                                                  names: frame.header.flags.contains(.includeNames))
                 connection.inFlight += 1
+                connection.reservedReplyBytes += reserved
                 let job = SearchJob(connectionID: connection.id, requestID: requestID, flags: frame.header.flags,
-                                    request: request, snapshot: store.snapshot, receivedAt: receivedAt)
+                                    request: request, snapshot: snapshot, receivedAt: receivedAt,
+                                    reservedBytes: reserved, cancellation: connection.cancellation)
                 if !jobs.push(job) {
                     connection.inFlight -= 1
+                    connection.reservedReplyBytes -= reserved
                     throw WireProtocolError(.shuttingDown, "server is shutting down")
                 }
                 jobsOut += 1
@@ -30,12 +37,17 @@ extension EventLoop {
             case .diverse:
                 let request = try frame.decode(DiverseRequest.self)
                 try admit(connection)
+                let reserved = ReplyEstimate.diverse(k: min(Int(request.k), configuration.maxK),
+                                                     names: frame.header.flags.contains(.includeNames))
                 connection.inFlight += 1
+                connection.reservedReplyBytes += reserved
                 let current = store.state
                 let job = DiverseJob(connectionID: connection.id, requestID: requestID, flags: frame.header.flags,
-                                     request: request, snapshot: current.snapshot, catalog: current.diverse, receivedAt: receivedAt)
+                                     request: request, snapshot: current.snapshot, catalog: current.diverse, receivedAt: receivedAt,
+                                     reservedBytes: reserved, cancellation: connection.cancellation)
                 if !diverseJobs.push(job) {
                     connection.inFlight -= 1
+                    connection.reservedReplyBytes -= reserved
                     throw WireProtocolError(.shuttingDown, "server is shutting down")
                 }
             case .hello:

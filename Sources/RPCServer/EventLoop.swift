@@ -237,6 +237,7 @@ final class EventLoop: @unchecked Sendable {
     func close(_ connection: Connection) {
         guard !connection.handleClosed else { return }
         connection.handleClosed = true
+        connection.cancellation.cancel()
         uv_read_stop(connection.stream)
         uv_close(connection.rawHandle) { raw in
             let loop = EventLoop.from(raw!.pointee.loop)

@@ -26,6 +26,9 @@ final class InlineSearch {
         let count: Int
         let byID: Bool
         let receivedAt: UInt64
+
+        /// The reply bytes reserved on the connection for this request.
+        var reservedBytes: Int { ReplyEstimate.topK(queries: count, k: k, viewCount: view.count, names: false) }
     }
 
     /// A finished inline request: the reply frame (valid until the next `run`), or an error.
@@ -130,7 +133,8 @@ final class InlineSearch {
                                                      values: Array(scratch.queries[entry.floatOffset..<(entry.floatOffset + floats)])))
             return SearchJob(connectionID: entry.connection.id, requestID: entry.requestID,
                              flags: entry.excludeOwn ? .excludeQueryItems : [], request: request,
-                             snapshot: entry.snapshot, receivedAt: entry.receivedAt)
+                             snapshot: entry.snapshot, receivedAt: entry.receivedAt,
+                             reservedBytes: entry.reservedBytes, cancellation: entry.connection.cancellation)
         }
     }
 

@@ -11,6 +11,10 @@ struct SearchJob: Sendable {
     /// Holding the snapshot keeps it (and its indexes) alive until this search ends.
     let snapshot: LoadedSnapshot
     let receivedAt: UInt64
+    /// Reply bytes reserved on the connection for this request (released on completion).
+    var reservedBytes = 0
+    /// Set when the connection closed: the job is skipped.
+    var cancellation: CancellationFlag? = nil
 }
 
 /// Runs TOPK requests against a snapshot and encodes the reply frames. Runs on worker threads.
@@ -40,6 +44,7 @@ struct TopKExecutor: Sendable {
         scratch.queries.removeAll(keepingCapacity: true)
         var rows = 0
         for (i, job) in jobs.enumerated() {
+            if job.cancellation?.isCancelled == true { continue } // nobody to answer: empty outcome
             do {
                 let count = try gather(job, into: &scratch.queries)
                 accepted.append((i, rows, count))

@@ -29,7 +29,7 @@ final class WorkerPool: Sendable {
                     for (job, outcome) in zip(batch, outcomes) {
                         deliver(Completion(connectionID: job.connectionID, requestType: .topK, bytes: outcome.bytes,
                                            error: outcome.error, receivedAt: job.receivedAt,
-                                           queryCount: job.request.queries.count))
+                                           queryCount: job.request.queries.count, reservedBytes: job.reservedBytes))
                     }
                 }
             }

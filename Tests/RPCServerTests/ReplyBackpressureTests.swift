@@ -1,0 +1,73 @@
+import Foundation
+import Glibc
+import Snapshot
+import Testing
+import WireProtocol
+@testable import RPCClient
+@testable import RPCServer
+
+/// Backpressure counts the replies still being computed: a client that pipelines requests with big
+/// replies and does not read them holds about `max_pending_write_bytes` of reply buffers, not
+/// `max_in_flight` whole replies; and the requests it left behind are answered once it reads.
+@Suite(.serialized) struct ReplyBackpressureTests {
+    /// 64 ids, k 100: ≈ 77 KB per reply; 150 pipelined ≈ 11.6 MB of replies.
+    static let heavy = TopKRequest(view: "item", k: 100, queries: .ids(Array(1...64)))
+
+    @Test func pipelinedHeavyRequestsAreHeldBackUntilTheClientReads() throws {
+        let snapshot = try Fixture.snapshot(version: "v-a", seed: 81)
+        let server = try Fixture.server(Fixture.configuration { $0.maxPendingWriteBytes = 64 * 1024 }, snapshot: snapshot)
+        defer { server.stop(); server.wait() }
+        let raw = try RawClient(port: server.port)
+        let count = 150
+        var burst: [UInt8] = []
+        for id in 1...count { burst += Frame.encode(Self.heavy, requestID: UInt64(id)) }
+        try raw.send(burst)
+        usleep(400_000)
+        // Not read: the server has taken only the requests whose replies the kernel's socket buffers
+        // absorbed (a few MB on loopback) and then one; the rest wait undecoded. Before, it
+        // dispatched all 150 at once and queued every reply in memory.
+        let observer = try RPCClient(port: server.port)
+        let dispatched = try observer.stats().counter("requests.topk")
+        #expect(dispatched <= 90, "dispatched \(dispatched) heavy requests to a client that reads nothing")
+        // Now read: every request is answered, in full and in order, nothing refused or lost.
+        let frames = try Self.read(count, from: raw, timeout: 10)
+        raw.close()
+        #expect(frames.count == count)
+        #expect(frames.map(\.header.requestID) == (1...count).map(UInt64.init))
+        let expected = try Fixture.expected(try #require(snapshot.view(named: "item")),
+                                            vectors: (1...64).flatMap { try snapshot.view(named: "item")!.index.reconstruct(id: Int64($0)) }, k: 100)
+        for frame in frames {
+            #expect(frame.header.type == .topK.reply)
+            let reply = try frame.decodeTopKReply()
+            #expect(reply.results.map(\.ids) == expected.map(\.ids))
+        }
+    }
+
+    /// Reads `count` frames (or what arrives before `timeout`).
+    static func read(_ count: Int, from raw: RawClient, timeout: Double) throws -> [Frame] {
+        var decoder = FrameDecoder(maximumBodyLength: 1 << 24)
+        var frames: [Frame] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let deadline = ClientSocket.now() + timeout
+        while frames.count < count {
+            let n = try buffer.withUnsafeMutableBytes { try raw.socket.receive(into: $0, deadline: deadline) }
+            decoder.feed(buffer[0..<n])
+            while let frame = try decoder.next() { frames.append(frame) }
+        }
+        return frames
+    }
+
+    @Test func cancelledJobsAreSkippedAndTheirNeighboursAnswered() throws {
+        let snapshot = try Fixture.snapshot(version: "v-a", seed: 82)
+        let executor = TopKExecutor(maxK: 100, maxBatch: 64)
+        let gone = CancellationFlag()
+        gone.cancel()
+        let jobs = (1...4).map { id in
+            SearchJob(connectionID: UInt64(id), requestID: UInt64(id), flags: [], request: Self.heavy, snapshot: snapshot,
+                      receivedAt: 0, cancellation: id % 2 == 0 ? gone : CancellationFlag())
+        }
+        let outcomes = executor.execute(batch: jobs, scratch: SearchScratch())
+        #expect(outcomes.map(\.bytes.isEmpty) == [false, true, false, true])
+        #expect(outcomes.allSatisfy { $0.error == nil })
+    }
+}
