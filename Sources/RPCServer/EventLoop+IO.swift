@@ -88,6 +88,8 @@ extension EventLoop {
         if connection.readingPaused && connection.isWritable && state == .running
             && connection.owedReplyBytes <= configuration.maxPendingWriteBytes / 2 {
             connection.readingPaused = false
+            // The frame deadline restarts: the bytes waited on the server, not on the peer.
+            connection.partialFrameSince = nil
             processFrames(connection, inline: false)
             if !connection.readingPaused && !connection.peerFinished && connection.isWritable { startReading(connection) }
         }

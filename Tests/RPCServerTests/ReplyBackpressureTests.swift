@@ -43,6 +43,32 @@ import WireProtocol
         }
     }
 
+    /// Frames held back longer than the frame deadline are the server's doing, not a slow peer's:
+    /// the deadline restarts when it resumes (before, the first sweep after resuming closed the
+    /// connection with `frame_timeout` if a partial frame followed the held ones).
+    @Test func heldFramesDoNotRunIntoTheFrameDeadline() throws {
+        let snapshot = try Fixture.snapshot(version: "v-a", seed: 83)
+        let server = try Fixture.server(Fixture.configuration {
+            $0.maxPendingWriteBytes = 64 * 1024
+            $0.frameDeadlineMilliseconds = 300
+        }, snapshot: snapshot)
+        defer { server.stop(); server.wait() }
+        let raw = try RawClient(port: server.port)
+        let count = 150
+        var burst: [UInt8] = []
+        for id in 1...count { burst += Frame.encode(Self.heavy, requestID: UInt64(id)) }
+        let last = Frame.encode(Self.heavy, requestID: UInt64(count + 1))
+        try raw.send(burst + last.prefix(30))
+        usleep(700_000) // held back for more than twice the frame deadline
+        var frames = try Self.read(count, from: raw, timeout: 10)
+        usleep(150_000) // a few sweeps (every 75 ms), within the 300 ms deadline since the resume
+        try raw.send(Array(last.dropFirst(30)))
+        frames += try Self.read(1, from: raw, timeout: 5)
+        raw.close()
+        #expect(frames.map(\.header.requestID) == (1...(count + 1)).map(UInt64.init))
+        #expect(frames.allSatisfy { $0.header.type == .topK.reply })
+    }
+
     /// Reads `count` frames (or what arrives before `timeout`).
     static func read(_ count: Int, from raw: RawClient, timeout: Double) throws -> [Frame] {
         var decoder = FrameDecoder(maximumBodyLength: 1 << 24)
