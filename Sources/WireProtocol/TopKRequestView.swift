@@ -5,7 +5,7 @@
 /// Arrays on the wire are little-endian and may be unaligned: read them with `queryID(_:)`,
 /// `queryValue(_:)` and `excludedID(_:)`.
 public struct TopKRequestView {
-    /// The view name's UTF-8 bytes (not validated).
+    /// The view name's UTF-8 bytes (validated, like `TopKRequest`'s).
     public let viewName: UnsafeRawBufferPointer
     public let k: UInt32
     /// Whether the queries are item ids (else vectors).
@@ -27,6 +27,10 @@ public struct TopKRequestView {
         var cursor = Cursor(body: body)
         let nameLength = Int(UInt16(littleEndian: try cursor.take(2, "UInt16").loadUnaligned(as: UInt16.self)))
         viewName = try cursor.take(nameLength, "string")
+        // Validated without building a String (no allocation), so this accepts exactly what
+        // `ByteReader.readString` accepts.
+        let invalid = transcode(viewName.makeIterator(), from: UTF8.self, to: UTF32.self, stoppingOnError: true) { _ in }
+        guard !invalid else { throw WireProtocolError(.malformedBody, "string is not valid UTF-8") }
         k = try cursor.u32()
         let kind = try cursor.take(1, "u8")[0]
         count = Int(try cursor.u32())
