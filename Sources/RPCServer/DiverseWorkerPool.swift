@@ -4,7 +4,8 @@ import WireProtocol
 /// The threads that run DIVERSE requests, fed by their own `JobQueue` so the TOPK path
 /// (and its batching) is untouched. Same shape as `WorkerPool`: one OpenMP thread per worker.
 final class DiverseWorkerPool: Sendable {
-    let jobs = JobQueue<DiverseJob>()
+    /// One lane per connection: connections are served round-robin.
+    let jobs = JobQueue<DiverseJob> { $0.connectionID }
     private let threads: [NativeThread]
 
     /// Starts `count` workers that execute jobs and hand each reply to `deliver`.

@@ -13,9 +13,12 @@ final class WorkerPool: Sendable {
 
     /// Starts `count` workers that execute jobs and hand each reply to `deliver`. An idle worker
     /// polls the queue for `spinNanoseconds` before it sleeps (see `JobQueue`).
+    /// Connections are served round-robin (one queue lane each), and a micro-batch holds at most
+    /// `executor.maxBatch` queries beyond its first job.
     init(count: Int, executor: TopKExecutor, batchLimit: Int = 64, spinNanoseconds: UInt64 = 0,
          deliver: @escaping @Sendable (Completion) -> Void) {
-        let jobs = JobQueue<SearchJob>(spinNanoseconds: spinNanoseconds)
+        let jobs = JobQueue<SearchJob>(spinNanoseconds: spinNanoseconds) { $0.connectionID }
+        let maxRows = max(1, executor.maxBatch)
         self.jobs = jobs
         let limit = max(1, batchLimit)
         threads = (0..<max(1, count)).map { index in
@@ -23,7 +26,7 @@ final class WorkerPool: Sendable {
                 VectorIndex.setOpenMPThreads(1)
                 let scratch = SearchScratch()
                 while true {
-                    let batch = jobs.popBatch(limit: limit, key: BatchKey.init)
+                    let batch = jobs.popBatch(limit: limit, maxCost: maxRows, cost: { $0.request.queries.count }, key: BatchKey.init)
                     if batch.isEmpty { break }
                     let outcomes = executor.execute(batch: batch, scratch: scratch)
                     for (job, outcome) in zip(batch, outcomes) {

@@ -14,6 +14,34 @@ import Testing
         #expect(queue.count == 0)
     }
 
+    @Test func lanesAreServedRoundRobin() {
+        // A hog's backlog of 6, then two other lanes: each gets the next turn, not the hog's 7th.
+        let queue = JobQueue<(lane: UInt64, n: Int)> { $0.lane }
+        for n in 0..<6 { queue.push((1, n)) }
+        queue.push((2, 100))
+        queue.push((3, 200))
+        queue.push((2, 101))
+        var order: [Int] = []
+        while queue.count > 0 { order.append(queue.pop()!.n) }
+        #expect(order == [0, 100, 200, 1, 101, 2, 3, 4, 5])
+    }
+
+    @Test func batchesRespectTheCostLimitAndKeepLaneOrder() {
+        let queue = JobQueue<(lane: UInt64, cost: Int, n: Int)> { $0.lane }
+        queue.push((1, 40, 0))
+        queue.push((1, 40, 1))
+        queue.push((2, 10, 2))
+        queue.push((1, 10, 3))
+        queue.push((2, 40, 4))
+        // First job 0 (cost 40); then by lane turn: lane 2's job 2 (50), lane 1's job 1 would pass
+        // 64 so it stays, job 3 fits (60); nothing else fits.
+        let batch = queue.popBatch(limit: 10, maxCost: 64, cost: { $0.cost }) { _ in 0 }
+        #expect(batch.map(\.n) == [0, 2, 3])
+        #expect(queue.popBatch(limit: 10, maxCost: 64, cost: { $0.cost }) { _ in 0 }.map(\.n) == [4])
+        #expect(queue.popBatch(limit: 10, maxCost: 64, cost: { $0.cost }) { _ in 0 }.map(\.n) == [1])
+        #expect(queue.count == 0)
+    }
+
     @Test func closeWakesConsumersAfterDraining() {
         let queue = JobQueue<Int>()
         let taken = Atomic<Int>(0)
