@@ -16,6 +16,8 @@ final class Connection {
     /// Reading (and decoding of frames already received) stopped because the reply bytes owed
     /// passed the limit; resumed once they drain below half of it.
     var readingPaused = false
+    /// This connection's share of `EventLoop.bufferedRequestBytes` (its decoder's bytes when last counted).
+    var accountedRequestBytes = 0
     /// Set on close: queued worker jobs of this connection are skipped.
     let cancellation = CancellationFlag()
     /// The peer closed its sending side; close once everything owed is written.

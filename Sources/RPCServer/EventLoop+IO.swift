@@ -35,6 +35,34 @@ extension EventLoop {
         stats.bytesRead += UInt64(count)
         connection.decoder.feed(UnsafeRawBufferPointer(start: buffer.base, count: count))
         processFrames(connection, inline: true)
+        if bufferedRequestBytes > configuration.maxBufferedRequestBytes { shedBufferedRequests() }
+    }
+
+    /// Brings `bufferedRequestBytes` up to date with a connection's decoder.
+    func accountBufferedBytes(_ connection: Connection) {
+        guard !connection.handleClosed else { return }
+        let now = connection.decoder.bufferedByteCount
+        bufferedRequestBytes += now - connection.accountedRequestBytes
+        connection.accountedRequestBytes = now
+    }
+
+    /// Over the request-buffer budget: closes the connections whose unfinished frames started
+    /// first (they are the slowest to send; a stalled frame is their doing) with `overloaded`,
+    /// until the buffered bytes fit again.
+    func shedBufferedRequests() {
+        let candidates = connections.values.filter { $0.partialFrameSince != nil && $0.accountedRequestBytes > 0 && $0.isWritable }
+            .sorted { $0.partialFrameSince! < $1.partialFrameSince! }
+        for victim in candidates where bufferedRequestBytes > configuration.maxBufferedRequestBytes {
+            stats.connectionsRejected += 1
+            logger.warning("request buffers full: closing the connection with the oldest unfinished frame",
+                           metadata: ["connection": "\(victim.id)", "buffered": "\(bufferedRequestBytes)"])
+            bufferedRequestBytes -= victim.accountedRequestBytes
+            victim.accountedRequestBytes = 0
+            let requestID = victim.decoder.peekHeader()?.requestID ?? 0
+            victim.decoder = FrameDecoder(maximumBodyLength: configuration.maxFrameBytes) // free its buffer now
+            fail(victim, WireProtocolError(.overloaded, "server request buffers are full (\(configuration.maxBufferedRequestBytes) bytes); this frame was the slowest"),
+                 requestID: requestID)
+        }
     }
 
     /// Whether the connection owes more reply bytes than the limit while something is still
@@ -73,6 +101,7 @@ extension EventLoop {
         } else {
             connection.partialFrameSince = nil
         }
+        accountBufferedBytes(connection)
     }
 
     /// Stops reading from a connection that owes too many reply bytes.

@@ -60,6 +60,8 @@ final class EventLoop: @unchecked Sendable {
 
     let inbox = Mutex(Inbox())
     var connections: [UInt64: Connection] = [:]
+    /// Request bytes buffered in every connection's decoder (see `maxBufferedRequestBytes`).
+    var bufferedRequestBytes = 0
     var nextConnectionID: UInt64 = 1
     var stats = ServerStats()
     var state = State.running
@@ -238,6 +240,9 @@ final class EventLoop: @unchecked Sendable {
         guard !connection.handleClosed else { return }
         connection.handleClosed = true
         connection.cancellation.cancel()
+        bufferedRequestBytes -= connection.accountedRequestBytes
+        connection.accountedRequestBytes = 0
+        connection.decoder = FrameDecoder(maximumBodyLength: configuration.maxFrameBytes) // free its buffer now
         uv_read_stop(connection.stream)
         uv_close(connection.rawHandle) { raw in
             let loop = EventLoop.from(raw!.pointee.loop)

@@ -64,6 +64,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxInFlightPerConnection = 256
     /// Unsent reply bytes after which the server stops reading from a connection.
     public var maxPendingWriteBytes = 4 << 20
+    /// Request bytes buffered across all connections (frames still arriving or held back). Past
+    /// it, the connection whose unfinished frame started first gets `overloaded` and is closed, so
+    /// many connections that each send most of a maximum-size frame and stall cannot hold
+    /// `max_connections × max_frame_bytes` of memory (16 GiB with the defaults).
+    public var maxBufferedRequestBytes = 256 << 20
     /// Close connections idle (no bytes, no work, nothing to send) this long; also the limit for a
     /// connection whose unsent output makes no progress.
     public var idleTimeoutMilliseconds = 300_000
@@ -101,6 +106,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         "max_connections": { c, v throws(ServerError) in c.maxConnections = try integer(v, "max_connections", 1...1_000_000) },
         "max_in_flight_per_connection": { c, v throws(ServerError) in
             c.maxInFlightPerConnection = try integer(v, "max_in_flight_per_connection", 1...1_000_000)
+        },
+        "max_buffered_request_bytes": { c, v throws(ServerError) in
+            c.maxBufferedRequestBytes = try integer(v, "max_buffered_request_bytes", 65_536...(1 << 40))
         },
         "max_pending_write_bytes": { c, v throws(ServerError) in
             c.maxPendingWriteBytes = try integer(v, "max_pending_write_bytes", 1024...(1 << 30))

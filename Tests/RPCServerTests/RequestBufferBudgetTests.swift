@@ -1,0 +1,44 @@
+import Foundation
+import Glibc
+import Testing
+import WireProtocol
+@testable import RPCClient
+@testable import RPCServer
+
+/// Many connections that each send most of a big frame and stall: the total they can hold is
+/// bounded by `max_buffered_request_bytes`, not by `max_connections × max_frame_bytes`.
+@Suite(.serialized) struct RequestBufferBudgetTests {
+    @Test func theSlowestUnfinishedFramesAreShedPastTheBudget() throws {
+        let snapshot = try Fixture.snapshot(version: "v-a", seed: 101)
+        let server = try Fixture.server(Fixture.configuration {
+            $0.maxFrameBytes = 1 << 20
+            $0.maxBufferedRequestBytes = 1 << 20
+            $0.frameDeadlineMilliseconds = 10_000 // the budget acts long before the deadline
+        }, snapshot: snapshot)
+        defer { server.stop(); server.wait() }
+        let ping = Frame.encode(PingMessage(payload: [UInt8](repeating: 5, count: 1_000_000)), requestID: 77)
+        // Five stallers, 300 KB each, one after the other: 1.5 MB > the 1 MiB budget.
+        var stallers: [RawClient] = []
+        for _ in 0..<5 {
+            let raw = try RawClient(port: server.port)
+            try raw.send(Array(ping.prefix(300_000)))
+            stallers.append(raw)
+            usleep(30_000)
+        }
+        // The oldest were told `overloaded` and closed; the newest are still there.
+        let (oldest, closed) = stallers[0].readUntilClosed(timeout: 2)
+        #expect(closed)
+        #expect(oldest.first?.header.requestID == 77)
+        #expect(try oldest.first?.decode(ErrorReply.self).code == .overloaded)
+        // The newest can finish its frame and is answered in full.
+        try stallers[4].send(Array(ping.dropFirst(300_000)))
+        let pong = try ReplyBackpressureTests.read(1, from: stallers[4], timeout: 5)
+        #expect(pong.first?.header.type == .ping.reply)
+        #expect(pong.first?.body.count == 1_000_000)
+        // Everyone else is served meanwhile.
+        let client = try RPCClient(port: server.port)
+        #expect(try client.ping(payload: [4, 2]) == [4, 2])
+        #expect(try client.stats().counter("errors.overloaded") >= 1)
+        for raw in stallers { raw.close() }
+    }
+}
