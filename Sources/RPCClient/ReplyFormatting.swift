@@ -60,6 +60,9 @@ public enum ReplyFormatting {
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // Scores overflow to ±inf for huge (finite) query vectors; JSON has no such numbers, and
+        // without this the encoder fails and the whole answer was printed as `{}`.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: (try? encoder.encode(document)) ?? Data("{}".utf8), as: UTF8.self)
     }
 

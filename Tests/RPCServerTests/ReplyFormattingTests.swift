@@ -25,4 +25,16 @@ import WireProtocol
         #expect(document.queries[0].results.map(\.id) == [181, 7])
         #expect(document.queries[0].results[0].name == "Return of the Jedi (1983)")
     }
+
+    @Test func jsonKeepsNonFiniteScores() throws {
+        // A huge but finite query vector overflows the inner products: the answer is still printed.
+        let overflowed = TopKReply(results: [TopKResult(ids: [181, 7], scores: [.infinity, .nan])])
+        let json = ReplyFormatting.json(overflowed, request: request, snapshotVersion: "v1")
+        #expect(json.contains("\"inf\"") && json.contains("\"nan\""))
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let document = try decoder.decode(ReplyFormatting.JSONDocument.self, from: Data(json.utf8))
+        #expect(document.queries[0].results.map(\.id) == [181, 7])
+        #expect(document.queries[0].results[0].score == .infinity)
+    }
 }
