@@ -66,6 +66,8 @@ public enum DatasetPreparer {
         guard !options.splits.isEmpty else { throw DataError(.invalidArgument, "no split requested") }
         let names = options.splits.map(\.name)
         guard Set(names).count == names.count else { throw DataError(.invalidArgument, "split requested twice: \(names)") }
+        try checkSettings(options)
+        try checkOutput(options.output)
         let log: EventLog
         var source: [String: String] = [:]
         switch options.input {
@@ -133,6 +135,38 @@ public enum DatasetPreparer {
                                    eventsPerCPUSecond: Double(log.report.linesRead) / max(cpuSeconds, 1e-9))
         try write(encoder, report, to: options.output.appendingPathComponent("stats.json"))
         return report
+    }
+
+    /// Refuses settings that would silently change nothing or everything (a NaN threshold drops
+    /// no event; a negative gap splits every session).
+    static func checkSettings(_ options: PrepareOptions) throws {
+        for (name, value) in [("minimum dwell", options.read.minDwell), ("minimum rating", options.read.minRating)] {
+            if let value, !value.isFinite { throw DataError(.invalidArgument, "\(name) must be a finite number, got \(value)") }
+        }
+        guard options.rules.idleGap >= 0 else { throw DataError(.invalidArgument, "idle gap must be ≥ 0 seconds, got \(options.rules.idleGap)") }
+        guard options.rules.appSessionMergeGap >= 0 else {
+            throw DataError(.invalidArgument, "app-session merge gap must be ≥ 0 seconds, got \(options.rules.appSessionMergeGap)")
+        }
+        if let n = options.rules.maxLength, n <= 0 { throw DataError(.invalidArgument, "maximum session length must be positive, got \(n)") }
+    }
+
+    /// Checks, before reading any input, that `output` is a directory or can be created as one
+    /// (a long read must not end in "cannot create the output directory").
+    static func checkOutput(_ output: URL) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        var probe = output.standardizedFileURL
+        while !fm.fileExists(atPath: probe.path, isDirectory: &isDirectory) {
+            let parent = probe.deletingLastPathComponent()
+            if parent.path == probe.path { break }
+            probe = parent
+        }
+        guard isDirectory.boolValue else {
+            throw DataError(.writeFailed, "\(output.path): \(probe.path) is a file, not a directory")
+        }
+        guard fm.isWritableFile(atPath: probe.path) else {
+            throw DataError(.writeFailed, "\(output.path): \(probe.path) is not writable")
+        }
     }
 
     private static func write<T: Encodable>(_ encoder: JSONEncoder, _ value: T, to url: URL) throws {

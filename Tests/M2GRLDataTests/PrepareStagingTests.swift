@@ -68,3 +68,30 @@ import Testing
     }
 
 }
+
+/// Bad settings and an unusable output are refused before any input is read.
+@Suite struct PrepareSettingsTests {
+    @Test func nonFiniteThresholdsNegativeGapsAndAFileAsOutputAreRefusedFirst() throws {
+        let dir = try Fixtures.directory()
+        let log = try Fixtures.file(BadInputTests.logText())
+        let out = dir.appendingPathComponent("out")
+        func code(_ change: (inout PrepareOptions) -> Void) -> DataError.Code? {
+            var options = PrepareOptions(input: .logs([log]), output: out)
+            change(&options)
+            return BadInputTests.code { _ = try DatasetPreparer.run(options) }
+        }
+        #expect(code { $0.read.minDwell = .nan } == .invalidArgument)
+        #expect(code { $0.read.minRating = .infinity } == .invalidArgument)
+        #expect(code { $0.rules.idleGap = -5 } == .invalidArgument)
+        #expect(code { $0.rules.appSessionMergeGap = -1 } == .invalidArgument)
+        #expect(code { $0.rules.maxLength = 0 } == .invalidArgument)
+        let file = dir.appendingPathComponent("plain-file")
+        try Data("x".utf8).write(to: file)
+        // A missing input read after the output check: the output error comes first.
+        var options = PrepareOptions(input: .logs(["/no/such/log.tsv"]), output: file.appendingPathComponent("out"))
+        #expect(BadInputTests.code { _ = try DatasetPreparer.run(options) } == .writeFailed)
+        options.output = file
+        #expect(BadInputTests.code { _ = try DatasetPreparer.run(options) } == .writeFailed)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}
