@@ -68,3 +68,19 @@ import Testing
         #expect(e?.message.contains("index header says -1 vectors") == true)
     }
 }
+
+/// Asking for a view the snapshot does not have names the views it does have.
+@Suite struct UnknownViewTests {
+    @Test func unknownViewListsTheAvailableOnes() throws {
+        let root = TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let version = try SnapshotStore(root: root).publish(TestSupport.bundle(items: 200))
+        do {
+            _ = try SnapshotLoader(viewNames: ["bogus"]).load(from: root.appendingPathComponent(version))
+            Issue.record("an unknown view loaded")
+        } catch {
+            #expect(error.code == .notFound)
+            #expect(error.message.contains("no view 'bogus'") && error.message.contains("item"))
+        }
+    }
+}
