@@ -36,3 +36,39 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["model"])
     }
 }
+
+/// `m2grl export` refuses a bundle whose diversity parts do not fit together.
+@Suite struct DiversityValidationTests {
+    static func attached() throws -> ModelBundle {
+        var bundle = try BundleTests.bundle()
+        let (items, w) = try bundle.diversityInputs(DiversityConfiguration())
+        let model = try DiversityMetricModel(itemFactor: Fixtures.randomMatrix(rows: 3, columns: 5, seed: 1),
+                                             relationalFactor: Fixtures.randomMatrix(rows: 3, columns: 5, seed: 2), alignment: w, margin: 1)
+        try bundle.attachDiversity(model, features: try DiversityFeatures(itemTable: items, alignment: w))
+        return bundle
+    }
+
+    static func code(_ bundle: ModelBundle) -> DiversityError.Code? {
+        do { try bundle.validateDiversity(); return nil } catch { return (error as? DiversityError)?.code }
+    }
+
+    @Test func mismatchedOrMissingPartsAreRefused() throws {
+        #expect(Self.code(try BundleTests.bundle()) == nil)
+        let good = try Self.attached()
+        #expect(Self.code(good) == nil)
+        var noModel = good
+        noModel.attachments["diversity.json"] = nil
+        #expect(Self.code(noModel) == .missing)
+        var noQuery = good
+        noQuery.tables.removeAll { $0.name == "diversity.query" }
+        #expect(Self.code(noQuery) == .missing)
+        var garbage = good
+        garbage.attachments["diversity.json"] = Data("{not json".utf8)
+        #expect(Self.code(garbage) == .format)
+        var wrongDimension = good
+        let i = try #require(wrongDimension.tables.firstIndex { $0.name == "diversity.query" })
+        let q = wrongDimension.tables[i]
+        wrongDimension.tables[i] = EmbeddingTable(name: q.name, kind: q.kind, dimension: 2, ids: q.ids, values: [Float](repeating: 0, count: 2 * q.count))
+        #expect(Self.code(wrongDimension) == .invalidInput)
+    }
+}
