@@ -73,3 +73,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: root.path))
     }
 }
+
+/// `m2grl train-diversity` output checks happen before any work and leave nothing behind.
+@Suite struct TrainDiversityCommandTests {
+    @Test func aFileAsOutputAndAMissingModelAreClearAndCreateNothing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tdcli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("plain")
+        try Data("x".utf8).write(to: file)
+        for out in [file.path, file.path + "/x"] {
+            do {
+                try InspectCommandTests.run(["train-diversity", "--model", dir.path, "--dataset", dir.path, "--out", out])
+                Issue.record("--out \(out) accepted")
+            } catch {
+                #expect("\(error)".contains("is a file, not a directory"), "\(error)")
+            }
+        }
+        let missing = dir.appendingPathComponent("no-such-model")
+        #expect(throws: (any Error).self) {
+            try InspectCommandTests.run(["train-diversity", "--model", missing.path, "--dataset", dir.path])
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+    }
+}
