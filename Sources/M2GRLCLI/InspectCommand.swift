@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import M2GRLDiversity
 import Snapshot
 
 /// `m2grl inspect`: prints a snapshot's manifest.
@@ -26,7 +27,11 @@ struct InspectCommand: ParsableCommand {
         let path = URL(fileURLWithPath: snapshot)
         if versions {
             let store = SnapshotStore(root: path)
-            let current = try store.currentVersion()
+            var current: String?
+            do { current = try store.currentVersion() } catch {
+                // Still list the versions: they are what a rollback needs.
+                FileHandle.standardError.write(Data("warning: \(error)\n".utf8))
+            }
             for v in try store.list() { print((v == current ? "* " : "  ") + v) }
             return
         }
@@ -35,6 +40,11 @@ struct InspectCommand: ParsableCommand {
         print(json ? try manifest.jsonString() : "directory: \(directory.path)\n" + manifest.report)
         if verify {
             let loaded = try LoadedSnapshot.load(from: directory)
+            if let json = loaded.attachments[DiversityMetricModel.attachmentName] {
+                do { _ = try JSONDecoder().decode(DiversityMetricModel.self, from: json) } catch {
+                    throw SnapshotError(.inconsistent, "attachment \(DiversityMetricModel.attachmentName) does not decode: \(error)")
+                }
+            }
             FileHandle.standardError.write(Data("verified: \(loaded.views.count) views, \(loaded.items.count) items, checksums ok\n".utf8))
         }
     }

@@ -12,7 +12,7 @@ struct PrepareCommand: ParsableCommand {
         rating, app_session, and any attribute columns (each becomes a view). Gzip input is detected. \
         Directories are expanded to their *.tsv / *.tsv.gz files in name order. See docs/DATA.md.
         Writes OUT/SPLIT/ (manifest.json + binary arrays + stats.json) per split and OUT/stats.json.
-        Interrupting is safe: dataset directories are written under a temporary name and renamed.
+        Interrupting is safe (exit 130): the splits are written under a staging directory and moved into place only when all are complete.
         """
     )
 
@@ -77,7 +77,11 @@ struct PrepareCommand: ParsableCommand {
             options.rules.maxLength = maxSessionLength
         }
         if !quiet { options.read.progress = ProgressReporter(label: "prepare") }
-        let report = try DatasetPreparer.run(options)
+        let report: PrepareReport
+        do { report = try DatasetPreparer.run(options) } catch let error as DataError where error.code == .interrupted {
+            FileHandle.standardError.write(Data("m2grl prepare: interrupted; \(out) was left as it was before this run\n".utf8))
+            throw ExitCode(130)
+        }
         print(report.summary)
         print("wrote \(splits.map { "\(out)/\($0.name)" }.joined(separator: ", ")) and \(out)/stats.json")
     }

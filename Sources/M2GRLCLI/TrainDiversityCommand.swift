@@ -92,7 +92,7 @@ struct TrainDiversityCommand: ParsableCommand {
         let outDir = out ?? model
         var options = DiversityJob.Options(model: URL(fileURLWithPath: model), dataset: URL(fileURLWithPath: dataset), configuration: cfg)
         options.output = out.map { URL(fileURLWithPath: $0) }
-        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        try Self.prepareOutput(outDir, create: out != nil)
         options.log = URL(fileURLWithPath: log ?? "\(outDir)/diversity-train.jsonl")
         options.progress = !quiet
         if let evaluate {
@@ -105,6 +105,27 @@ struct TrainDiversityCommand: ParsableCommand {
         defer { source.cancel() }
         let summary = try DiversityJob.run(options, shouldStop: { StopOnInterrupt.requested.load(ordering: .relaxed) })
         print(Self.render(summary))
+    }
+
+    /// Checks the output directory before any work: a file (or a path under one) is a clear error,
+    /// and nothing is created for `--model` itself (a mistyped model path must not leave an empty
+    /// directory behind; reading the bundle reports it).
+    static func prepareOutput(_ path: String, create: Bool) throws {
+        let fm = FileManager.default
+        var probe = URL(fileURLWithPath: path).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while !fm.fileExists(atPath: probe.path, isDirectory: &isDirectory) {
+            let parent = probe.deletingLastPathComponent()
+            if parent.path == probe.path { break }
+            probe = parent
+        }
+        guard isDirectory.boolValue else {
+            throw DiversityError(.io, "output \(path): \(probe.path) is a file, not a directory")
+        }
+        guard create else { return }
+        do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw DiversityError(.io, "cannot create output directory \(path): \(error.localizedDescription)")
+        }
     }
 
     static func parseWeights(_ s: String) throws -> DiversityWeights {

@@ -177,10 +177,14 @@ struct DatasetFileReader {
         guard offsets.first == 0, offsets.last == Int64(bytes.count), zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw DataError(.corruptDatasetFile, "\(directory.path)/\(name).offsets: offsets inconsistent with \(name).bytes")
         }
-        return bytes.withUnsafeBytes { raw in
+        return try bytes.withUnsafeBytes { raw in
             let base = raw.bindMemory(to: UInt8.self)
-            return (0..<count).map { i in
-                String(decoding: UnsafeBufferPointer(rebasing: base[Int(offsets[i])..<Int(offsets[i + 1])]), as: UTF8.self)
+            return try (0..<count).map { i in
+                // Validated, not repaired: a damaged table must not turn into U+FFFD ids silently.
+                guard let s = String(validating: UnsafeBufferPointer(rebasing: base[Int(offsets[i])..<Int(offsets[i + 1])]), as: UTF8.self) else {
+                    throw DataError(.corruptDatasetFile, "\(directory.path)/\(name).bytes: string \(i) is not valid UTF-8")
+                }
+                return s
             }
         }
     }

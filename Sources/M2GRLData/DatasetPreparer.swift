@@ -16,6 +16,9 @@ public struct PrepareOptions: Sendable {
     public var splits: [DatasetSplit]
     public var read: LogReadOptions
     public var rules: SessionRules
+    /// Called with a split's name once it is complete in the staging directory, before the next
+    /// split is built (and before any split is moved into `output`).
+    public var splitStaged: (@Sendable (String) -> Void)?
 
     /// Defaults per input kind: logs drop dwell < 2 s and use 1 h sessions; MovieLens drops
     /// ratings < 3 and uses 1-year sessions cut into chunks of ≤ 50. Splits default to valid + test.
@@ -63,6 +66,8 @@ public enum DatasetPreparer {
         guard !options.splits.isEmpty else { throw DataError(.invalidArgument, "no split requested") }
         let names = options.splits.map(\.name)
         guard Set(names).count == names.count else { throw DataError(.invalidArgument, "split requested twice: \(names)") }
+        try checkSettings(options)
+        try checkOutput(options.output)
         let log: EventLog
         var source: [String: String] = [:]
         switch options.input {
@@ -76,6 +81,13 @@ public enum DatasetPreparer {
             source["input"] = directory
             source["kind"] = "movielens"
         }
+        guard log.report.cleanedEvents > 0 else {
+            let r = log.report
+            let reasons = r.malformed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            throw DataError(.emptyInput, "no events left to prepare: \(r.linesRead) lines read, \(r.malformedTotal) malformed"
+                + (reasons.isEmpty ? "" : " (\(reasons); first: \(r.malformedExamples.values.flatMap { $0 }.sorted().prefix(3).joined(separator: ", ")))")
+                + ", \(r.droppedShortDwell) below the minimum dwell, \(r.droppedLowRating) below the minimum rating; nothing was written")
+        }
         options.read.progress?.note("grouping \(log.count) events by user")
         let groupStartedCPU = ProcessCPUTime.seconds()
         let builder = DatasetBuilder(log: log, rules: options.rules)
@@ -88,15 +100,20 @@ public enum DatasetPreparer {
         } catch {
             throw DataError(.writeFailed, "\(options.output.path): \(error.localizedDescription)")
         }
+        // Every split is written into a staging directory first and moved into place only when all
+        // are complete, so an interrupted or failed run leaves the previous splits (and their
+        // stats.json) as they were, never a mix of old and new splits.
+        let staging = try OutputStaging(output: options.output)
+        defer { staging.discard() }
         for split in options.splits {
             try options.read.interruption.check()
             options.read.progress?.note("building split \(split.name)")
             let buildStarted = clock.now, buildStartedCPU = ProcessCPUTime.seconds()
             var (dataset, splitStats) = builder.build(split: split, source: source)
             let writeStarted = clock.now, writeStartedCPU = ProcessCPUTime.seconds()
-            let directory = options.output.appendingPathComponent(split.name)
+            let directory = staging.directory.appendingPathComponent(split.name)
             try options.read.interruption.check()
-            options.read.progress?.note("writing \(directory.path)")
+            options.read.progress?.note("writing \(options.output.appendingPathComponent(split.name).path)")
             try dataset.write(to: directory)
             splitStats.buildSeconds = (writeStarted - buildStarted).seconds
             splitStats.writeSeconds = (clock.now - writeStarted).seconds
@@ -106,7 +123,10 @@ public enum DatasetPreparer {
             struct SplitFile: Encodable { var input: InputReport; var rules: SessionRules; var split: SplitStats }
             try write(encoder, SplitFile(input: log.report, rules: options.rules, split: splitStats),
                       to: directory.appendingPathComponent("stats.json"))
+            options.splitStaged?(split.name)
         }
+        try options.read.interruption.check()
+        try staging.commit(splits: options.splits.map(\.name))
         let seconds = (clock.now - started).seconds
         let cpuSeconds = ProcessCPUTime.seconds() - startedCPU
         let report = PrepareReport(input: log.report, rules: options.rules, splits: stats, seconds: seconds,
@@ -115,6 +135,38 @@ public enum DatasetPreparer {
                                    eventsPerCPUSecond: Double(log.report.linesRead) / max(cpuSeconds, 1e-9))
         try write(encoder, report, to: options.output.appendingPathComponent("stats.json"))
         return report
+    }
+
+    /// Refuses settings that would silently change nothing or everything (a NaN threshold drops
+    /// no event; a negative gap splits every session).
+    static func checkSettings(_ options: PrepareOptions) throws {
+        for (name, value) in [("minimum dwell", options.read.minDwell), ("minimum rating", options.read.minRating)] {
+            if let value, !value.isFinite { throw DataError(.invalidArgument, "\(name) must be a finite number, got \(value)") }
+        }
+        guard options.rules.idleGap >= 0 else { throw DataError(.invalidArgument, "idle gap must be ≥ 0 seconds, got \(options.rules.idleGap)") }
+        guard options.rules.appSessionMergeGap >= 0 else {
+            throw DataError(.invalidArgument, "app-session merge gap must be ≥ 0 seconds, got \(options.rules.appSessionMergeGap)")
+        }
+        if let n = options.rules.maxLength, n <= 0 { throw DataError(.invalidArgument, "maximum session length must be positive, got \(n)") }
+    }
+
+    /// Checks, before reading any input, that `output` is a directory or can be created as one
+    /// (a long read must not end in "cannot create the output directory").
+    static func checkOutput(_ output: URL) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        var probe = output.standardizedFileURL
+        while !fm.fileExists(atPath: probe.path, isDirectory: &isDirectory) {
+            let parent = probe.deletingLastPathComponent()
+            if parent.path == probe.path { break }
+            probe = parent
+        }
+        guard isDirectory.boolValue else {
+            throw DataError(.writeFailed, "\(output.path): \(probe.path) is a file, not a directory")
+        }
+        guard fm.isWritableFile(atPath: probe.path) else {
+            throw DataError(.writeFailed, "\(output.path): \(probe.path) is not writable")
+        }
     }
 
     private static func write<T: Encodable>(_ encoder: JSONEncoder, _ value: T, to url: URL) throws {

@@ -26,7 +26,9 @@ enum FieldParsing {
         if i < f.count {
             // Exponent or junk: defer to the standard library for the rare exponent form.
             guard f[i] == UInt8(ascii: "e") || f[i] == UInt8(ascii: "E") else { return nil }
-            return Double(f.string)
+            // `1e400` would parse as infinity, which no dwell or rating is.
+            guard let d = Double(f.string), d.isFinite else { return nil }
+            return d
         }
         var value = Double(mantissa)
         if scale > 0 { value *= pow10(scale) } else if scale < 0 { value /= pow10(-scale) }
@@ -42,6 +44,16 @@ enum FieldParsing {
     /// Parses a timestamp into epoch seconds: a decimal number of seconds (fraction truncated
     /// towards −∞), or ISO-8601 `YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|±hh[:mm]]` (no zone = UTC).
     static func parseTimestamp(_ f: ByteField) -> Int64? {
+        guard let t = parseTimestampUnchecked(f), validTimestamps.contains(t) else { return nil }
+        return t
+    }
+
+    /// Epoch seconds of 0000-01-01T00:00:00Z ... 9999-12-31T23:59:59Z, what ISO-8601 can write.
+    /// A number outside is not a time in seconds (a millisecond timestamp such as 1793524380000 is
+    /// 58,800 years away): refusing it beats silently cutting every event into its own session.
+    static let validTimestamps: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+
+    private static func parseTimestampUnchecked(_ f: ByteField) -> Int64? {
         if f.count == 0 { return nil }
         // Fast path: plain integer seconds.
         var i = 0

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads MovieLens in RecBole's atomic-file layout (`NAME.inter`, `.item`, `.link`, `.kg`) into an
 /// `EventLog` with views item, category (first genre of `class`) and director (from the KG).
 ///
@@ -16,6 +18,10 @@ public enum MovieLensLoader {
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         let stem = name ?? String(base.split(separator: "/").last ?? "ml-100k")
         let prefix = "\(base)/\(stem)"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(.fileNotFound, "\(directory): no such MovieLens directory (expected \(stem).inter, .item, .link, .kg inside)")
+        }
         var options = LogReadOptions(minDwell: nil, minRating: 3, onError: onError)
         options.extraAttributeViews = views
         options.progress = progress

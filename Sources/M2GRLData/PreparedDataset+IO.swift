@@ -76,6 +76,9 @@ extension PreparedDataset {
         for (v, entry) in manifest.views.enumerated() {
             let vocabulary = try reader.strings("view\(v).vocab", count: entry.nodeCount)
             let counts: [Int64] = try reader.array("view\(v).counts", count: entry.nodeCount)
+            if let bad = counts.firstIndex(where: { $0 < 0 }) {
+                throw DataError(.corruptDatasetFile, "\(directory.path)/view\(v).counts: node \(bad) has a negative count \(counts[bad])")
+            }
             let tokens: [Int32] = try reader.array("view\(v).tokens", count: entry.tokens)
             let offsets: [Int64] = try reader.array("view\(v).offsets", count: entry.sequences + 1)
             try reader.checkSequences("view\(v)", tokens: tokens, offsets: offsets, limit: entry.nodeCount)
@@ -87,6 +90,9 @@ extension PreparedDataset {
                 let edge = Edge(source: raw[4 * e], target: raw[4 * e + 1], count: count)
                 guard edge.source > 0, edge.target > 0, Int(edge.source) < entry.nodeCount, Int(edge.target) < entry.nodeCount else {
                     throw DataError(.corruptDatasetFile, "\(directory.path)/view\(v).edges: edge \(e) has an id outside 1..<\(entry.nodeCount)")
+                }
+                guard edge.count > 0, edge.count <= Int64(entry.tokens) else {
+                    throw DataError(.corruptDatasetFile, "\(directory.path)/view\(v).edges: edge \(e) has multiplicity \(edge.count), outside 1...\(entry.tokens) (the view's token count)")
                 }
                 edges.append(edge)
             }
@@ -123,6 +129,9 @@ extension PreparedDataset {
         let heldOffsets: [Int64] = try reader.array("users.heldout.offsets", count: manifest.users + 1)
         try reader.checkSequences("users.heldout", tokens: heldTokens, offsets: heldOffsets, limit: itemCount)
         let heldCounts: [Int64] = try reader.array("users.heldoutcount", count: manifest.users)
+        for u in 0..<manifest.users where heldCounts[u] < heldOffsets[u + 1] - heldOffsets[u] {
+            throw DataError(.corruptDatasetFile, "\(directory.path)/users.heldoutcount: user \(u) counts \(heldCounts[u]) held-out items but lists \(heldOffsets[u + 1] - heldOffsets[u])")
+        }
         var users: [UserHistory] = []
         users.reserveCapacity(manifest.users)
         for u in 0..<manifest.users {
@@ -187,10 +196,45 @@ extension PreparedDataset {
             throw DataError(.unsupportedFormatVersion,
                             "\(url.path): format version \(version) is newer than this build supports (\(DatasetManifest.currentVersion)); upgrade m2grl")
         }
+        let manifest: DatasetManifest
         do {
-            return try JSONDecoder().decode(DatasetManifest.self, from: data)
+            manifest = try JSONDecoder().decode(DatasetManifest.self, from: data)
         } catch {
             throw DataError(.invalidManifest, "\(url.path): \(error)")
+        }
+        try checkCounts(manifest, url: url)
+        return manifest
+    }
+
+    /// The largest count a manifest may state: ids are Int32, and no size computed from a count
+    /// (`count + 1` offsets, `4 × edges` words) may overflow.
+    static let maxManifestCount = Int(Int32.max)
+
+    /// Refuses negative or absurd counts and repeated view names before any of them sizes an array.
+    private static func checkCounts(_ m: DatasetManifest, url: URL) throws {
+        func check(_ value: Int, _ what: String) throws {
+            guard (0...maxManifestCount).contains(value) else {
+                throw DataError(.invalidManifest, "\(url.path): \(what) is \(value), outside 0...\(maxManifestCount)")
+            }
+        }
+        var names = Set<String>()
+        for (v, view) in m.views.enumerated() {
+            guard names.insert(view.name).inserted else {
+                throw DataError(.invalidManifest, "\(url.path): view name '\(view.name)' appears twice")
+            }
+            try check(view.nodeCount, "views[\(v)].nodeCount")
+            try check(view.sequences, "views[\(v)].sequences")
+            try check(view.tokens, "views[\(v)].tokens")
+            try check(view.edges, "views[\(v)].edges")
+        }
+        for (r, relation) in m.relations.enumerated() {
+            try check(relation.items, "relations[\(r)].items")
+            try check(relation.pairs, "relations[\(r)].pairs")
+        }
+        try check(m.users, "users")
+        try check(m.items, "items")
+        for (name, file) in m.files where file.bytes < 0 {
+            throw DataError(.invalidManifest, "\(url.path): files['\(name)'].bytes is \(file.bytes)")
         }
     }
 }

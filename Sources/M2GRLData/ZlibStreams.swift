@@ -36,16 +36,31 @@ final class InputByteStream {
 
     deinit { gzclose_r(file) }
 
-    /// Reads up to `buffer.count` bytes; 0 at end of file. Throws on I/O or gzip errors.
+    /// Reads up to `buffer.count` bytes; 0 at end of file. Throws on I/O or gzip errors,
+    /// including a gzip stream that ends early (a truncated `.gz` file): zlib reports that
+    /// only through `gzerror` (`Z_BUF_ERROR`) after returning the bytes it could inflate.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let n = gzread(file, base, UInt32(min(buffer.count, 1 << 30)))
         if n < 0 {
-            var code: Int32 = 0
-            let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
-            throw DataError(.unreadable, "\(path): \(message)")
+            throw DataError(.unreadable, "\(path): corrupt or unreadable (\(errorMessage() ?? "read error"))")
+        }
+        if n == 0 {
+            var code: Int32 = Z_OK
+            _ = gzerror(file, &code)
+            if code == Z_BUF_ERROR {
+                throw DataError(.unreadable, "\(path): truncated gzip file (the compressed stream ends early, at byte \(consumedFileBytes)); nothing was prepared from it")
+            }
+            if code != Z_OK { throw DataError(.unreadable, "\(path): \(errorMessage() ?? "read error")") }
         }
         return Int(n)
+    }
+
+    /// zlib's error message without the file name it prefixes.
+    private func errorMessage() -> String? {
+        var code: Int32 = 0
+        guard let text = gzerror(file, &code).map({ String(cString: $0) }) else { return nil }
+        return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
     }
 
     /// Bytes of the underlying file consumed so far (compressed offset for gzip input).

@@ -12,6 +12,8 @@ public struct DiversityError: Error, CustomStringConvertible, Sendable, Equatabl
         case format
         /// Nothing to train on (no positive pairs, no items).
         case noData
+        /// Writing the bundle back failed.
+        case io
     }
 
     public var code: Code

@@ -108,7 +108,7 @@ public enum DiversityJob {
             }
         }
         let target = options.output ?? options.model
-        try bundle.write(to: target)
+        try BundleReplacement.write(bundle, to: target)
         return Summary(result: result, itemsWithVectors: withVectors, datasetItems: vocabulary.count - 1,
                        exportedRows: exported.availableRows.count, evaluation: evaluation, written: target)
     }

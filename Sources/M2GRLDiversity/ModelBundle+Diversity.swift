@@ -42,3 +42,30 @@ extension ModelBundle {
         }
     }
 }
+
+extension ModelBundle {
+    /// Checks that the bundle's diversity parts fit together before they are exported: the
+    /// attachment decodes, and the `diversity` (2p + 2) and `diversity.query` (2p) tables have the
+    /// model's dimensions. A bundle with metric tables but no model, or the reverse, is refused
+    /// (a server would answer every DIVERSE request with `model_unavailable`). No-op without either.
+    public func validateDiversity() throws {
+        let stored = table(named: DiversityMetricModel.storedTableName)
+        let query = table(named: DiversityMetricModel.queryTableName)
+        guard let model = try diversityModel() else {
+            if stored != nil || query != nil {
+                throw DiversityError(.missing, "the bundle has diversity tables but no \(DiversityMetricModel.attachmentName); run m2grl train-diversity again")
+            }
+            return
+        }
+        let p = model.projectionDimension
+        guard let stored, let query else {
+            throw DiversityError(.missing, "the bundle has \(DiversityMetricModel.attachmentName) but not both tables '\(DiversityMetricModel.storedTableName)' and '\(DiversityMetricModel.queryTableName)'")
+        }
+        guard stored.dimension == 2 * p + 2, query.dimension == 2 * p else {
+            throw DiversityError(.invalidInput, "diversity tables have dimensions \(stored.dimension) and \(query.dimension); the model (p = \(p)) needs \(2 * p + 2) and \(2 * p)")
+        }
+        guard stored.ids == query.ids else {
+            throw DiversityError(.invalidInput, "tables '\(DiversityMetricModel.storedTableName)' and '\(DiversityMetricModel.queryTableName)' list different items")
+        }
+    }
+}

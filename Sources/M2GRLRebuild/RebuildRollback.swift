@@ -30,7 +30,13 @@ public struct RebuildRollback: Sendable {
         let live: String?
         do {
             versions = try store.list()
-            live = try store.currentVersion()
+            // A damaged pointer must not block rolling back to a named version: that is the repair.
+            var current: String?
+            do { current = try store.currentVersion() } catch {
+                guard let requested else { throw error }
+                log("current pointer is damaged (\(error.message)); switching it to \(requested)")
+            }
+            live = current
         } catch {
             throw RebuildError(.rollback, "cannot read \(paths.snapshots.path): \(error)")
         }

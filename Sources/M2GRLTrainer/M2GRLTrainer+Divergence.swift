@@ -1,3 +1,5 @@
+import M2GRLCore
+
 /// Divergence checks: cheap per-epoch checks of the accumulated losses and `σ_t²`, and one scan of
 /// every parameter before a model is handed out, so a NaN/∞ model is never written.
 extension M2GRLTrainer {
@@ -21,10 +23,7 @@ extension M2GRLTrainer {
     /// `W.ATTRIBUTE`, `s`), or nil when every value is finite.
     public func firstNonFiniteParameter() -> String? {
         func finite(_ m: ParameterMatrix) -> Bool {
-            let p = m.values.pointer
-            var ok = true
-            for i in 0..<m.values.count where !p[i].isFinite { ok = false; break }
-            return ok
+            FiniteScan.firstNonFinite(UnsafeBufferPointer(start: m.values.pointer, count: m.values.count)) == nil
         }
         let p = parameters
         for (v, view) in dataset.views.enumerated() {

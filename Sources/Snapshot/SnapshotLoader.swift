@@ -57,7 +57,7 @@ public struct SnapshotLoader: Sendable {
         itemsDone.enter()
         let verify = verifyChecksums, includeItems = includeItems
         if let wanted = viewNames, let missing = wanted.subtracting(manifest.views.map(\.name)).sorted().first {
-            throw SnapshotError(.notFound, "snapshot \(manifest.version) has no view '\(missing)'")
+            throw SnapshotError(.notFound, "snapshot \(manifest.version) has no view '\(missing)' (views: \(manifest.views.map(\.name).joined(separator: ", ")))")
         }
         DispatchQueue.global().async {
             let r = Result { () throws(SnapshotError) -> [ItemMetadata] in

@@ -79,7 +79,7 @@ extension SnapshotStore {
     public static func snapshotDirectory(for path: URL) throws(SnapshotError) -> URL {
         if DurableFiles.fileSize(path.appendingPathComponent(SnapshotLoader.manifestFile)) != nil { return path }
         let store = SnapshotStore(root: path)
-        if let version = try store.currentVersion() { return path.appendingPathComponent(version) }
+        if try store.currentVersion() != nil { return try store.currentDirectory() }
         throw SnapshotError(.notFound, "\(path.path) is neither a snapshot directory nor a snapshot root with a current pointer")
     }
 }

@@ -67,8 +67,31 @@ public struct SnapshotStore: Sendable {
     }
 
     /// The version `current` points to, nil before the first publish.
+    ///
+    /// Throws `.inconsistent` when `current` is not a symlink to a version name in `root`
+    /// (a symlink loop, a path leaving the root, a hand-made pointer): the publisher only ever
+    /// writes bare version names, so anything else is damage, named as such.
     public func currentVersion() throws(SnapshotError) -> String? {
-        try DurableFiles.readLink(root.appendingPathComponent(Self.currentName))
+        let link = root.appendingPathComponent(Self.currentName)
+        guard let target = try DurableFiles.readLink(link) else { return nil }
+        guard Self.isVersionName(target) else {
+            let why = target == Self.currentName ? "points to itself (a symlink loop)" : "points to '\(target)', which is not a version of \(root.path)"
+            throw SnapshotError(.inconsistent, "\(link.path) \(why); point it at a version (m2grl-rebuild rollback VERSION, or m2grl export)")
+        }
+        return target
+    }
+
+    /// The directory `current` points to, after checking that it exists.
+    public func currentDirectory() throws(SnapshotError) -> URL {
+        guard let version = try currentVersion() else {
+            throw SnapshotError(.notFound, "\(root.path) has no \(Self.currentName) snapshot")
+        }
+        let directory = root.appendingPathComponent(version)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SnapshotError(.notFound, "\(root.appendingPathComponent(Self.currentName).path) points to version \(version), which does not exist in \(root.path)")
+        }
+        return directory
     }
 
     /// Loads the current version. If loading fails while a concurrent publish moved `current`

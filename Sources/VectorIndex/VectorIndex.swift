@@ -52,14 +52,21 @@ public final class VectorIndex: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw VectorIndexError(.io, "no index file at \(url.path)")
         }
-        var out: OpaquePointer?
-        try check(m2g_index_read(url.path, &out), "cannot load \(url.path)")
-        return VectorIndex(handle: out!)
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw VectorIndexError(.io, "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        let loaded = data.withUnsafeBytes { raw in Result { () throws(VectorIndexError) in try load(bytes: raw) } }
+        switch loaded {
+        case .success(let index): return index
+        case .failure(let error): throw VectorIndexError(error.code, "cannot load \(url.path): \(error.message)")
+        }
     }
 
     /// Loads an index from the bytes of an index file.
     public static func load(bytes: UnsafeRawBufferPointer) throws(VectorIndexError) -> VectorIndex {
         guard let base = bytes.baseAddress, bytes.count > 0 else { throw VectorIndexError(.format, "empty index buffer") }
+        try IndexFileLayout.check(bytes)
         var out: OpaquePointer?
         try check(m2g_index_read_buffer(base.assumingMemoryBound(to: UInt8.self), bytes.count, &out), "cannot load index")
         return VectorIndex(handle: out!)

@@ -47,7 +47,8 @@ import Testing
         let scratch = TestSupport.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let bundleDir = scratch.appendingPathComponent("bundle")
-        try TestSupport.bundle(items: 300, dimension: 8, attachments: ["diversity.json": Data("{}".utf8)]).write(to: bundleDir)
+        // Any attachment travels; `m2grl export` refuses a diversity.json that is not a model.
+        try TestSupport.bundle(items: 300, dimension: 8, attachments: ["notes.json": Data("{}".utf8)]).write(to: bundleDir)
         let root = scratch.appendingPathComponent("snapshots")
         let store = SnapshotStore(root: root)
 

@@ -1,0 +1,43 @@
+import Foundation
+import M2GRLCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a model bundle over an existing one without ever leaving a mix of old and new files.
+///
+/// `ModelBundle.write(to:)` rewrites the tables one file at a time; `train-diversity` writes back
+/// into its input bundle by default, so a failure or a second Ctrl-C in the middle (seconds for a
+/// large catalogue) left new `diversity` tables beside an old `diversity.json` or `model.json`.
+/// Here the bundle is written completely into a hidden sibling directory first, then each file is
+/// renamed over its old version (`model.json` last), a step of microseconds per file. Files of the
+/// directory that are not part of the bundle (training logs, plots, checkpoints) are kept.
+enum BundleReplacement {
+    static func write(_ bundle: ModelBundle, to target: URL) throws {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: target.path) else { return try bundle.write(to: target) }
+        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).write-\(getpid())")
+        try? fm.removeItem(at: staging)
+        defer { try? fm.removeItem(at: staging) }
+        try bundle.write(to: staging)
+        let manifest = "model.json"
+        var files: [String] = []
+        for name in try fm.contentsOfDirectory(atPath: staging.path).sorted() where name != manifest {
+            var isDirectory: ObjCBool = false
+            _ = fm.fileExists(atPath: staging.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                try fm.createDirectory(at: target.appendingPathComponent(name), withIntermediateDirectories: true)
+                files += try fm.contentsOfDirectory(atPath: staging.appendingPathComponent(name).path).sorted().map { "\(name)/\($0)" }
+            } else {
+                files.append(name)
+            }
+        }
+        for file in files + [manifest] {
+            guard rename(staging.appendingPathComponent(file).path, target.appendingPathComponent(file).path) == 0 else {
+                throw DiversityError(.io, "cannot move \(file) into \(target.path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
