@@ -112,6 +112,20 @@ public struct ErrorReply: WireMessage, Equatable {
 
     public init(_ error: WireProtocolError) { self.init(code: error.code, message: error.message) }
 
+    /// The longest message sent, in UTF-8 bytes (messages quote client input, e.g. a view name).
+    public static let maximumMessageBytes = 512
+
+    /// `text` cut at a character boundary to at most `bytes` UTF-8 bytes.
+    static func capped(_ text: String, bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var result = ""
+        for character in text {
+            if result.utf8.count + character.utf8.count > bytes { break }
+            result.append(character)
+        }
+        return result
+    }
+
     public init(from reader: inout ByteReader) throws(WireProtocolError) {
         code = ErrorCode(rawValue: try reader.readU16())
         message = try reader.readString()
@@ -119,6 +133,6 @@ public struct ErrorReply: WireMessage, Equatable {
 
     public func encode(into writer: inout ByteWriter) {
         writer.write(code.rawValue)
-        writer.write(String(message.prefix(512)))
+        writer.write(Self.capped(message, bytes: Self.maximumMessageBytes))
     }
 }

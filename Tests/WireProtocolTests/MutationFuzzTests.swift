@@ -191,3 +191,17 @@ import Testing
         }
     }
 }
+
+/// Error messages quote client input; PROTOCOL.md caps them at 512 bytes (not characters).
+@Suite struct ErrorMessageCapTests {
+    @Test func messagesAreCappedInBytesAtACharacterBoundary() throws {
+        let view = String(repeating: "é", count: 1000) // 2 bytes each
+        let bytes = Frame.encode(ErrorReply(code: .unknownView, message: "no view '\(view)'"), requestID: 1)
+        var decoder = FrameDecoder(maximumBodyLength: 1 << 16)
+        decoder.feed(bytes)
+        let reply = try #require(try decoder.next()).decode(ErrorReply.self)
+        #expect(reply.message.utf8.count <= 512)
+        #expect(reply.message.utf8.count >= 510)
+        #expect(reply.message.hasPrefix("no view 'éé"))
+    }
+}
