@@ -464,6 +464,24 @@ def moderate_pipeline_starvation():
     return "%d moderate client(s) got %d replies in 10 s" % (conns, got)
 
 @attack
+def diverse_pipeline_hog():
+    # 256 DIVERSE requests of 1024 triggers, k 1000, names, read slowly for 10 s, then a hang-up.
+    body = diverse(1000, 1, -1, [ITEM_KEYS[i % len(ITEM_KEYS)] for i in range(1024)])
+    sock = connect()
+    sock.sendall(b"".join(frame(0x06, body, rid=i, flags=1) for i in range(256)))
+    got, stop, kinds = 0, time.time() + 10, {}
+    while time.time() < stop:
+        frames, closed = read_frames(sock, 0.5)
+        got += len(frames)
+        for mtype, _, reply in frames:
+            key = "ok" if mtype == 0x86 else ERRORS.get(struct.unpack("<H", reply[:2])[0])
+            kinds[key] = kinds.get(key, 0) + 1
+        if closed:
+            break
+    sock.close()
+    return "hog got %d DIVERSE replies %r in 10 s, then closed" % (got, kinds)
+
+@attack
 def three_thousand_connections():
     socks = []
     try:
