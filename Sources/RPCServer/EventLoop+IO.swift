@@ -207,6 +207,7 @@ extension EventLoop {
         if let error = completion.error { stats.countError(error) }
         stats.queries += UInt64(completion.queryCount)
         if let ok = completion.reloadSucceeded {
+            reloadsPending -= 1
             if ok { stats.reloadsOK += 1 } else { stats.reloadsFailed += 1 }
         }
         if completion.requestType == .topK { jobsOut -= 1 }

@@ -79,6 +79,9 @@ extension EventLoop {
                     throw WireProtocolError(.unauthorized, "wrong admin token")
                 }
                 try admit(connection)
+                guard reloadsPending < Self.maximumPendingReloads else {
+                    throw WireProtocolError(.reloadFailed, "\(reloadsPending) reloads are already pending (at most \(Self.maximumPendingReloads)); the current snapshot keeps serving, retry when they finish")
+                }
                 connection.inFlight += 1
                 startReload(ReloadTarget(request.target), replyTo: (connection.id, requestID, receivedAt))
             default:
@@ -131,10 +134,19 @@ extension EventLoop {
         }
     }
 
+    /// Reloads waiting or loading at once (each on its own thread; loads run one at a time). More
+    /// RELOAD requests are answered `reload_failed` (and SIGHUPs skipped) until some finish.
+    static let maximumPendingReloads = 4
+
     /// Loads a snapshot on its own thread and swaps it in; replies (if asked) through the inbox.
     func startReload(_ target: ReloadTarget, replyTo: (connectionID: UInt64, requestID: UInt64, receivedAt: UInt64)?) {
         let store = self.store
         let logger = self.logger
+        guard reloadsPending < Self.maximumPendingReloads else {
+            logger.warning("reload skipped: reloads already pending", metadata: ["pending": "\(reloadsPending)"])
+            return
+        }
+        reloadsPending += 1
         logger.info("reloading snapshot", metadata: ["target": "\(target)"])
         NativeThread(name: "m2grl-reload") { [self] in
             let bytes: [UInt8]

@@ -60,6 +60,8 @@ final class EventLoop: @unchecked Sendable {
 
     let inbox = Mutex(Inbox())
     var connections: [UInt64: Connection] = [:]
+    /// Reloads started (RELOAD or SIGHUP) whose completion has not come back; each has a thread.
+    var reloadsPending = 0
     /// Request bytes buffered in every connection's decoder (see `maxBufferedRequestBytes`).
     var bufferedRequestBytes = 0
     var nextConnectionID: UInt64 = 1
