@@ -111,19 +111,9 @@ struct TrainDiversityCommand: ParsableCommand {
     /// and nothing is created for `--model` itself (a mistyped model path must not leave an empty
     /// directory behind; reading the bundle reports it).
     static func prepareOutput(_ path: String, create: Bool) throws {
-        let fm = FileManager.default
-        var probe = URL(fileURLWithPath: path).standardizedFileURL
-        var isDirectory: ObjCBool = false
-        while !fm.fileExists(atPath: probe.path, isDirectory: &isDirectory) {
-            let parent = probe.deletingLastPathComponent()
-            if parent.path == probe.path { break }
-            probe = parent
-        }
-        guard isDirectory.boolValue else {
-            throw DiversityError(.io, "output \(path): \(probe.path) is a file, not a directory")
-        }
+        if let problem = OutputPathCheck.problem(with: URL(fileURLWithPath: path)) { throw DiversityError(.io, "output \(problem)") }
         guard create else { return }
-        do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw DiversityError(.io, "cannot create output directory \(path): \(error.localizedDescription)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import M2GRLCore
 
 /// Everything `m2grl prepare` needs: inputs, rules, splits and where to write.
 public struct PrepareOptions: Sendable {
@@ -153,20 +154,7 @@ public enum DatasetPreparer {
     /// Checks, before reading any input, that `output` is a directory or can be created as one
     /// (a long read must not end in "cannot create the output directory").
     static func checkOutput(_ output: URL) throws {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        var probe = output.standardizedFileURL
-        while !fm.fileExists(atPath: probe.path, isDirectory: &isDirectory) {
-            let parent = probe.deletingLastPathComponent()
-            if parent.path == probe.path { break }
-            probe = parent
-        }
-        guard isDirectory.boolValue else {
-            throw DataError(.writeFailed, "\(output.path): \(probe.path) is a file, not a directory")
-        }
-        guard fm.isWritableFile(atPath: probe.path) else {
-            throw DataError(.writeFailed, "\(output.path): \(probe.path) is not writable")
-        }
+        if let problem = OutputPathCheck.problem(with: output) { throw DataError(.writeFailed, problem) }
     }
 
     private static func write<T: Encodable>(_ encoder: JSONEncoder, _ value: T, to url: URL) throws {

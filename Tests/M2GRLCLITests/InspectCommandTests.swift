@@ -82,12 +82,12 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("plain")
         try Data("x".utf8).write(to: file)
-        for out in [file.path, file.path + "/x"] {
+        for (out, text) in [(file.path, "is a file, not a directory"), (file.path + "/x", "cannot be created: \(file.path) is a file")] {
             do {
                 try InspectCommandTests.run(["train-diversity", "--model", dir.path, "--dataset", dir.path, "--out", out])
                 Issue.record("--out \(out) accepted")
             } catch {
-                #expect("\(error)".contains("is a file, not a directory"), "\(error)")
+                #expect("\(error)".contains(text), "\(error)")
             }
         }
         let missing = dir.appendingPathComponent("no-such-model")
