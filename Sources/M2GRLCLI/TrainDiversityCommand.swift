@@ -92,7 +92,6 @@ struct TrainDiversityCommand: ParsableCommand {
         let outDir = out ?? model
         var options = DiversityJob.Options(model: URL(fileURLWithPath: model), dataset: URL(fileURLWithPath: dataset), configuration: cfg)
         options.output = out.map { URL(fileURLWithPath: $0) }
-        try Self.prepareOutput(outDir, create: out != nil)
         options.log = URL(fileURLWithPath: log ?? "\(outDir)/diversity-train.jsonl")
         options.progress = !quiet
         if let evaluate {
@@ -105,17 +104,6 @@ struct TrainDiversityCommand: ParsableCommand {
         defer { source.cancel() }
         let summary = try DiversityJob.run(options, shouldStop: { StopOnInterrupt.requested.load(ordering: .relaxed) })
         print(Self.render(summary))
-    }
-
-    /// Checks the output directory before any work: a file (or a path under one) is a clear error,
-    /// and nothing is created for `--model` itself (a mistyped model path must not leave an empty
-    /// directory behind; reading the bundle reports it).
-    static func prepareOutput(_ path: String, create: Bool) throws {
-        if let problem = OutputPathCheck.problem(with: URL(fileURLWithPath: path)) { throw DiversityError(.io, "output \(problem)") }
-        guard create else { return }
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw DiversityError(.io, "cannot create output directory \(path): \(error.localizedDescription)")
-        }
     }
 
     static func parseWeights(_ s: String) throws -> DiversityWeights {

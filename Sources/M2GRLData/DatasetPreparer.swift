@@ -151,10 +151,11 @@ public enum DatasetPreparer {
         if let n = options.rules.maxLength, n <= 0 { throw DataError(.invalidArgument, "maximum session length must be positive, got \(n)") }
     }
 
-    /// Checks, before reading any input, that `output` is a directory or can be created as one
-    /// (a long read must not end in "cannot create the output directory").
+    /// Checks, before reading any input, that files can be written in `output` (or that it can be
+    /// created; it is created only once there is a dataset to write): a long read must not end in
+    /// "cannot create the output directory" or "not writable".
     static func checkOutput(_ output: URL) throws {
-        if let problem = OutputPathCheck.problem(with: output) { throw DataError(.writeFailed, problem) }
+        if let problem = OutputPathCheck.prepare(output, create: false) { throw DataError(.writeFailed, problem) }
     }
 
     private static func write<T: Encodable>(_ encoder: JSONEncoder, _ value: T, to url: URL) throws {

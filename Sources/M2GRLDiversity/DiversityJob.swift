@@ -51,6 +51,7 @@ public enum DiversityJob {
     public static func run(_ options: Options, shouldStop: @Sendable () -> Bool = { false }) throws -> Summary {
         let cfg = options.configuration
         try cfg.validate()
+        try checkOutput(options)
         var bundle = try ModelBundle.read(from: options.model)
         let dataset = try PreparedDataset.read(from: options.dataset)
         let (itemTable, alignment) = try bundle.diversityInputs(cfg)
@@ -111,6 +112,16 @@ public enum DiversityJob {
         try BundleReplacement.write(bundle, to: target)
         return Summary(result: result, itemsWithVectors: withVectors, datasetItems: vocabulary.count - 1,
                        exportedRows: exported.availableRows.count, evaluation: evaluation, written: target)
+    }
+
+    /// Checks, before any work, that the bundle can be written where it goes. A separate `output`
+    /// is created; the model directory itself is not (a mistyped `model` must not leave an empty
+    /// directory behind; reading the bundle reports it).
+    static func checkOutput(_ options: Options) throws {
+        let target = options.output ?? options.model
+        if let problem = OutputPathCheck.prepare(target, create: options.output != nil) {
+            throw DiversityError(.io, "output \(problem)")
+        }
     }
 
     /// The same features with row 0 (the dataset's reserved id) marked unavailable.
