@@ -127,14 +127,14 @@ public enum DatasetPreparer {
             options.splitStaged?(split.name)
         }
         try options.read.interruption.check()
-        try staging.commit(splits: options.splits.map(\.name))
         let seconds = (clock.now - started).seconds
         let cpuSeconds = ProcessCPUTime.seconds() - startedCPU
         let report = PrepareReport(input: log.report, rules: options.rules, splits: stats, seconds: seconds,
                                    eventsPerSecond: Double(log.report.linesRead) / max(seconds, 1e-9),
                                    cpuSeconds: cpuSeconds, groupCPUSeconds: groupCPUSeconds,
                                    eventsPerCPUSecond: Double(log.report.linesRead) / max(cpuSeconds, 1e-9))
-        try write(encoder, report, to: options.output.appendingPathComponent("stats.json"))
+        try write(encoder, report, to: staging.directory.appendingPathComponent("stats.json"))
+        try staging.commit(options.splits.map(\.name) + ["stats.json"])
         return report
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import M2GRLCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,9 +9,9 @@ import Darwin
 /// The staging directory `prepare` writes its splits into (`OUT/.prepare-PID`), so that an
 /// interrupted or failed run never leaves `OUT` holding some new splits beside old ones.
 ///
-/// `commit` removes `OUT/stats.json` (it describes the old splits), moves each staged split over
-/// its old directory, and the caller writes the new `OUT/stats.json` last; `discard` removes what
-/// is left of the staging directory. Staging directories of dead processes are removed on creation.
+/// The caller writes every split and the new `stats.json` here; `commit` swaps them all in (or,
+/// on a failure, none: the previous splits and `stats.json` are kept); `discard` removes what is
+/// left of the staging directory, the replaced old entries included. Staging directories of dead processes are removed on creation.
 struct OutputStaging {
     static let prefix = ".prepare-"
 
@@ -30,19 +31,16 @@ struct OutputStaging {
         }
     }
 
-    /// Moves every staged split into `output`, replacing the old one.
-    func commit(splits: [String]) throws {
-        let fm = FileManager.default
+    /// Moves every staged entry (the splits, then `stats.json`) into `output`, replacing the old
+    /// ones. The old entries are renamed aside first and deleted only once every new one is in
+    /// place; on a failure the moves done so far are undone, so `output` is exactly as before.
+    /// - Parameter beforeEachMove: a failure-injection point for tests (see `StagedReplacement`).
+    func commit(_ names: [String], beforeEachMove: (String) throws -> Void = { _ in }) throws {
         do {
-            let stats = output.appendingPathComponent("stats.json")
-            if fm.fileExists(atPath: stats.path) { try fm.removeItem(at: stats) }
-            for name in splits {
-                let target = output.appendingPathComponent(name)
-                if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
-                try fm.moveItem(at: directory.appendingPathComponent(name), to: target)
-            }
+            try StagedReplacement.replace(names, from: directory, into: output, beforeEachMove: beforeEachMove)
         } catch {
-            throw DataError(.writeFailed, "\(output.path): cannot move the prepared splits into place: \(error.localizedDescription)")
+            let reason = (error as? CoreError)?.message ?? "\(error)"
+            throw DataError(.writeFailed, "\(output.path): cannot move the prepared splits into place, the previous ones are kept: \(reason)")
         }
     }
 

@@ -11,11 +11,14 @@ import Darwin
 /// `ModelBundle.write(to:)` rewrites the tables one file at a time; `train-diversity` writes back
 /// into its input bundle by default, so a failure or a second Ctrl-C in the middle (seconds for a
 /// large catalogue) left new `diversity` tables beside an old `diversity.json` or `model.json`.
-/// Here the bundle is written completely into a hidden sibling directory first, then each file is
-/// renamed over its old version (`model.json` last), a step of microseconds per file. Files of the
-/// directory that are not part of the bundle (training logs, plots, checkpoints) are kept.
+/// Here the bundle is written completely into a hidden sibling directory first, then the files are
+/// swapped in by `StagedReplacement` (`model.json` last): each old file is renamed aside, the new
+/// one renamed in, and the old ones deleted only when all are in; a failing rename undoes the
+/// swaps done so far, so the previous bundle stays whole. Files of the directory that are not
+/// part of the bundle (training logs, plots, checkpoints) are kept.
 enum BundleReplacement {
-    static func write(_ bundle: ModelBundle, to target: URL) throws {
+    /// - Parameter beforeEachMove: a failure-injection point for tests (see `StagedReplacement`).
+    static func write(_ bundle: ModelBundle, to target: URL, beforeEachMove: (String) throws -> Void = { _ in }) throws {
         let fm = FileManager.default
         guard fm.fileExists(atPath: target.path) else { return try bundle.write(to: target) }
         let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).write-\(getpid())")
@@ -28,16 +31,16 @@ enum BundleReplacement {
             var isDirectory: ObjCBool = false
             _ = fm.fileExists(atPath: staging.appendingPathComponent(name).path, isDirectory: &isDirectory)
             if isDirectory.boolValue {
-                try fm.createDirectory(at: target.appendingPathComponent(name), withIntermediateDirectories: true)
                 files += try fm.contentsOfDirectory(atPath: staging.appendingPathComponent(name).path).sorted().map { "\(name)/\($0)" }
             } else {
                 files.append(name)
             }
         }
-        for file in files + [manifest] {
-            guard rename(staging.appendingPathComponent(file).path, target.appendingPathComponent(file).path) == 0 else {
-                throw DiversityError(.io, "cannot move \(file) into \(target.path): \(String(cString: strerror(errno)))")
-            }
+        do {
+            try StagedReplacement.replace(files + [manifest], from: staging, into: target, beforeEachMove: beforeEachMove)
+        } catch {
+            let reason = (error as? CoreError)?.message ?? "\(error)"
+            throw DiversityError(.io, "cannot write the bundle into \(target.path), the previous one is kept: \(reason)")
         }
     }
 }

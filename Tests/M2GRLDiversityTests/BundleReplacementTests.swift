@@ -23,6 +23,27 @@ import Testing
         #expect(try ModelBundle.read(from: target).table(named: "item")?.values == [1, 1, 1, 1])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["model"])
 
+        // A rename failing midway (here before model.json, the last file) undoes the swaps done
+        // so far: the old tables, model.json and the other files are all back.
+        var failing = old
+        failing.tables = [Self.table("item", value: 5), Self.table("diversity", value: 5)]
+        failing.attachments["diversity.json"] = Data("{}".utf8)
+        struct Injected: Error {}
+        var moved: [String] = []
+        #expect(throws: DiversityError.self) {
+            try BundleReplacement.write(failing, to: target) { name in
+                moved.append(name)
+                if name == "model.json" { throw Injected() }
+            }
+        }
+        #expect(moved.contains("tables/item.f32") && moved.last == "model.json", "\(moved)")
+        let kept = try ModelBundle.read(from: target)
+        #expect(kept.table(named: "item")?.values == [1, 1, 1, 1])
+        #expect(kept.table(named: "diversity") == nil && kept.attachments["diversity.json"] == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target.appendingPathComponent("tables").path) == ["item.f32"])
+        #expect(try String(contentsOf: target.appendingPathComponent("training.jsonl"), encoding: .utf8) == "keep me")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["model"])
+
         // A good write replaces the bundle's files and keeps the others.
         var new = old
         new.tables = [Self.table("item", value: 3), Self.table("diversity", value: 4)]
