@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "M2GRLData", dependencies: ["M2GRLCore", "CZlib"]),
         .target(name: "M2GRLTrainer", dependencies: ["M2GRLCore", "M2GRLData"]),
         .target(name: "M2GRLDiversity", dependencies: ["M2GRLCore", "M2GRLData"]),
-        .target(name: "Snapshot", dependencies: ["M2GRLCore", "M2GRLData", "VectorIndex"]),
+        .target(name: "Snapshot", dependencies: ["M2GRLCore", "M2GRLData", "M2GRLDiversity", "VectorIndex"]),
         .target(name: "WireProtocol"),
         .target(
             name: "RPCServer",

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import M2GRLCore
-import M2GRLDiversity
 import Snapshot
 
 /// `m2grl export`: builds Faiss indexes for every table of a model bundle and publishes them as a snapshot.
@@ -37,7 +36,6 @@ struct ExportCommand: ParsableCommand {
         let configuration = try config.map { try ExportConfiguration.load(from: URL(fileURLWithPath: $0)) } ?? ExportConfiguration()
         let readStart = Date()
         let model = try ModelBundle.read(from: URL(fileURLWithPath: bundle))
-        try model.validateDiversity()
         if !quiet {
             let line = String(format: "read bundle %@: %d tables, %d items in %.2f s\n", bundle, model.tables.count, model.items.count, Date().timeIntervalSince(readStart))
             FileHandle.standardError.write(Data(line.utf8))

@@ -36,6 +36,7 @@ public struct SnapshotStore: Sendable {
     @discardableResult
     public func publish(_ bundle: ModelBundle, configuration: ExportConfiguration = ExportConfiguration(), keep: Int? = nil,
                         progress: @Sendable (String) -> Void = { _ in }) throws(SnapshotError) -> String {
+        try SnapshotWriter.checkDiversity(bundle)
         try DurableFiles.makeDirectory(root)
         let lock = try FileLock(root.appendingPathComponent(".publish.lock"))
         defer { lock.unlock() }

@@ -1,5 +1,6 @@
 import Foundation
 import M2GRLCore
+import M2GRLDiversity
 import VectorIndex
 
 /// Writes a snapshot directory from a trained `ModelBundle`: one index and id file per
@@ -106,8 +107,18 @@ public struct SnapshotWriter: Sendable {
         return manifest
     }
 
+    /// Refuses diversity parts that do not fit together (`ModelBundle.validateDiversity`): a
+    /// server would answer every DIVERSE request with `model_unavailable`. Checked by every
+    /// exporter (`m2grl export`, the rebuild tool), before `SnapshotStore.publish` creates anything.
+    static func checkDiversity(_ bundle: ModelBundle) throws(SnapshotError) {
+        do { try bundle.validateDiversity() } catch {
+            throw SnapshotError(.invalidBundle, (error as? DiversityError)?.message ?? "\(error)")
+        }
+    }
+
     private func validate(_ bundle: ModelBundle) throws(SnapshotError) {
         guard !bundle.tables.isEmpty else { throw SnapshotError(.invalidBundle, "the bundle has no tables") }
+        try Self.checkDiversity(bundle)
         var names = Set<String>()
         for t in bundle.tables {
             guard Self.isSafeName(t.name) else {

@@ -9,7 +9,7 @@ import Testing
     private func published() throws -> (URL, URL) {
         let root = TestSupport.scratch()
         let store = SnapshotStore(root: root)
-        let version = try store.publish(TestSupport.bundle(items: 400, attachments: ["diversity.json": Data("{}".utf8)]))
+        let version = try store.publish(TestSupport.bundle(items: 400, attachments: ["notes.json": Data("{}".utf8)]))
         return (root, root.appendingPathComponent(version))
     }
 
@@ -32,7 +32,7 @@ import Testing
         #expect(try LoadedSnapshot.load(from: dir).views.count == 3)
     }
 
-    @Test(arguments: ["views/item.faiss", "views/category.ids", "items.tsv", "attachments/diversity.json", "views/rel.category.item.faiss"])
+    @Test(arguments: ["views/item.faiss", "views/category.ids", "items.tsv", "attachments/notes.json", "views/rel.category.item.faiss"])
     func corruptedByteIsDetected(file: String) throws {
         let (root, dir) = try published()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -51,7 +51,7 @@ import Testing
         expectLoad(dir, fails: .truncated)
     }
 
-    @Test(arguments: ["views/item.faiss", "views/category.ids", "items.tsv", "attachments/diversity.json", "manifest.json"])
+    @Test(arguments: ["views/item.faiss", "views/category.ids", "items.tsv", "attachments/notes.json", "manifest.json"])
     func missingFileIsDetected(file: String) throws {
         let (root, dir) = try published()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -9,7 +9,7 @@ import VectorIndex
     @Test func exportThenLoadMatchesBruteForce() throws {
         let root = TestSupport.scratch()
         defer { try? FileManager.default.removeItem(at: root) }
-        let bundle = TestSupport.bundle(attachments: ["diversity.json": Data("{\"L\":[1,2]}".utf8)])
+        let bundle = TestSupport.bundle(attachments: ["notes.json": Data("{\"L\":[1,2]}".utf8)])
         let store = SnapshotStore(root: root)
         let version = try store.publish(bundle)
         #expect(try store.currentVersion() == version)
@@ -17,7 +17,7 @@ import VectorIndex
         #expect(snap.version == version)
         #expect(snap.viewNames == ["category", "item", "rel.category.item"])
         #expect(snap.items == bundle.items)
-        #expect(snap.attachments["diversity.json"] == bundle.attachments["diversity.json"])
+        #expect(snap.attachments["notes.json"] == bundle.attachments["notes.json"])
         #expect(snap.attachments.count == 1)
         let manifest = try #require(snap.manifest)
         #expect(manifest.dataWindow == bundle.dataWindow)
@@ -166,6 +166,10 @@ import VectorIndex
             ModelBundle(tables: [nan], items: []),
             ModelBundle(tables: [EmbeddingTable(name: "../evil", dimension: 4, ids: t.ids, values: t.values)], items: []),
             ModelBundle(tables: [t], items: [], attachments: ["../x": Data()]),
+            // Diversity parts that do not fit together (ModelBundle.validateDiversity): a metric
+            // table without its model, and a model attachment that does not decode.
+            ModelBundle(tables: [t, EmbeddingTable(name: "diversity", dimension: 4, ids: t.ids, values: t.values)], items: []),
+            ModelBundle(tables: [t], items: [], attachments: ["diversity.json": Data("{not json".utf8)]),
         ]
         for b in cases {
             #expect { try store.publish(b) } throws: { ($0 as? SnapshotError)?.code == .invalidBundle }
