@@ -146,8 +146,7 @@ public final class M2GRLTrainer: Sendable {
             report = options.selection!.evaluate(table: itemTable())
         }
         if !interrupted, let bad = firstNonFiniteParameter() {
-            throw TrainerError(.diverged, "training diverged: \(bad) holds non-finite values after epoch \(selected); "
-                + "lower the learning rate (optimizer.learning_rate = \(config.learningRate))")
+            throw divergedError(epoch: selected, "\(bad) holds non-finite values")
         }
         return TrainingResult(epochs: history, selectedEpoch: selected, selectionReport: report,
                               interrupted: interrupted, stoppedEarly: stoppedEarly, diverged: diverged)

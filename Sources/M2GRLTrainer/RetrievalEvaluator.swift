@@ -37,10 +37,22 @@ public struct RetrievalEvaluator: Sendable {
     }
 
     /// How many of the split's items (`covered`) a model with these ids knows, of `total`.
-    public func coverage(of ids: [String]) -> (covered: Int, total: Int) {
-        let known = Set(ids)
-        let items = dataset.itemView.vocabulary.dropFirst()
-        return (items.reduce(0) { known.contains($1) ? $0 + 1 : $0 }, items.count)
+    public func coverage(of ids: [String]) -> (covered: Int, total: Int) { Self.coverage(candidateIndex(of: ids)) }
+
+    /// Dataset item dense id → the index of that item among `ids`, or -1 when the model does not
+    /// know it (always -1 for the reserved id 0).
+    func candidateIndex(of ids: [String]) -> [Int] {
+        var rowOf: [String: Int] = [:]
+        for (i, id) in ids.enumerated() { rowOf[id] = i }
+        let vocab = dataset.itemView.vocabulary
+        var candidateOf = [Int](repeating: -1, count: vocab.count)
+        for i in 1..<max(vocab.count, 1) { candidateOf[i] = rowOf[vocab[i]] ?? -1 }
+        return candidateOf
+    }
+
+    /// The covered and total dataset items of a `candidateIndex(of:)` map.
+    static func coverage(_ candidateOf: [Int]) -> (covered: Int, total: Int) {
+        (candidateOf.dropFirst().reduce(0) { $1 >= 0 ? $0 + 1 : $0 }, max(candidateOf.count - 1, 0))
     }
 
     /// The checks a stand-alone evaluation makes before scoring (`m2grl evaluate`): the split has
@@ -64,18 +76,12 @@ public struct RetrievalEvaluator: Sendable {
     /// Evaluates any scorer.
     public func evaluate<S: ItemScorer>(_ scorer: S) -> EvaluationReport {
         let ids = scorer.candidateIDs
-        // Dataset item dense id → candidate index.
-        var rowOf: [String: Int] = [:]
-        for (i, id) in ids.enumerated() { rowOf[id] = i }
-        let vocab = dataset.itemView.vocabulary
-        var candidateOf = [Int](repeating: -1, count: vocab.count)
-        for i in 1..<max(vocab.count, 1) { candidateOf[i] = rowOf[vocab[i]] ?? -1 }
+        let candidateOf = candidateIndex(of: ids)
         let tieRank = Self.tieRanks(ids)
         var scores = [Float](repeating: 0, count: ids.count)
         var selector = TopKSelector(k: k)
         var report = EvaluationReport(k: k, triggers: triggers, users: [], hit: [], recall: [], precision: [])
-        report.coveredItems = candidateOf.dropFirst().reduce(0) { $1 >= 0 ? $0 + 1 : $0 }
-        report.datasetItems = max(vocab.count - 1, 0)
+        (report.coveredItems, report.datasetItems) = Self.coverage(candidateOf)
         for user in dataset.users where user.heldOutCount > 0 {
             let mapped = user.trainItems.map { Int($0) < candidateOf.count ? candidateOf[Int($0)] : -1 }
             let last = mapped.suffix(triggers)

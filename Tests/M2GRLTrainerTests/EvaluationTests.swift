@@ -83,11 +83,15 @@ import Testing
         let ds = EvaluationTests.dataset(users: Self.users)
         // No vector for item 2, the last train item of a and b. Item 1 would find 3.
         let table = EmbeddingTable(name: "item", dimension: 1, ids: ["1", "3", "4", "5"], values: [1, 5, 0, 0])
-        let r = try RetrievalEvaluator(dataset: ds, k: 1, triggers: 1).evaluate(table: table)
+        let evaluator = try RetrievalEvaluator(dataset: ds, k: 1, triggers: 1)
+        let r = evaluator.evaluate(table: table)
         #expect(r.users == ["a", "b", "c"])
         #expect(r.hit == [0, 0, 0])  // before: a and b fell back to item 1 and hit 3
         #expect(r.usersWithoutTrigger == 3)
         #expect(r.coveredItems == 4 && r.datasetItems == 5)
+        // The report and the stand-alone check count coverage with one implementation.
+        let c = evaluator.coverage(of: table.ids + ["no-such-item", "1"])
+        #expect(c.covered == r.coveredItems && c.total == r.datasetItems)
         #expect(r.metrics(prefix: "valid")["valid.users_without_trigger"] == 3)
     }
 
