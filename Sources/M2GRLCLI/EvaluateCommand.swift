@@ -65,7 +65,7 @@ public struct EvaluateCommand: ParsableCommand {
         if let json {
             let bytes = try JSONSerialization.data(withJSONObject: reports, options: [.prettyPrinted, .sortedKeys])
             do { try bytes.write(to: URL(fileURLWithPath: json), options: .atomic) } catch {
-                throw ValidationError("cannot write --json \(json): \(error.localizedDescription)")
+                throw TrainerError(.io, "cannot write --json \(json): \(error.localizedDescription)")
             }
         }
     }

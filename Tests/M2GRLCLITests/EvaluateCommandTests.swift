@@ -76,6 +76,17 @@ import Testing
         // a's last train item 1 has a vector; b's (5) has none.
         #expect(report["users_without_trigger"] as? Int == 1)
         #expect(report["users"] as? Int == 2)
+
+        // An unwritable --json is an I/O error (no usage text), not a ValidationError.
+        let unwritable = json.appendingPathComponent("under-a-file.json").path
+        do {
+            try Self.parse(["--data", dir.path, "--model", partial.path, "--json", unwritable]).run()
+            Issue.record("--json under a file was written")
+        } catch {
+            #expect(!(error is ValidationError), "\(error)")
+            #expect("\(error)".contains("cannot write --json"), "\(error)")
+            #expect(!M2GRLCommand.fullMessage(for: error).contains("Usage:"))
+        }
     }
 
     @Test func groupedNumbers() {
