@@ -136,7 +136,7 @@ public struct TrainerCheckpoint: Sendable {
         guard stateBytes % 4 == 0, total == stateBytes / 4 else {
             throw TrainerError(.invalidCheckpoint, "state.bin holds \(stateBytes) bytes, checkpoint.json lists \(total) floats")
         }
-        guard (1...4096).contains(state.dimension) else { throw bad("dimension \(state.dimension)") }
+        guard TrainingConfiguration.dimensionRange.contains(state.dimension) else { throw bad("dimension \(state.dimension)") }
         guard state.vocabularies.count == state.viewNames.count else {
             throw bad("\(state.vocabularies.count) vocabularies for \(state.viewNames.count) views")
         }

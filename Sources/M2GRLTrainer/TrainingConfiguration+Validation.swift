@@ -1,10 +1,15 @@
 extension TrainingConfiguration {
     /// The allowed range of one numeric key: finite, within `lower ... upper`, each bound open or closed.
     public struct RangeRule: Sendable {
+        /// The configuration key, e.g. `model.dimension` (as in the TOML file and `set(_:_:)`).
         public var key: String
+        /// The lower bound.
         public var lower: Double
+        /// Whether `lower` itself is excluded (`> lower`) rather than allowed (`≥ lower`).
         public var lowerOpen: Bool
+        /// The upper bound (`.infinity`: none, the value must only be finite).
         public var upper: Double
+        /// Whether `upper` itself is excluded (`< upper`) rather than allowed (`≤ upper`).
         public var upperOpen: Bool
         let value: @Sendable (TrainingConfiguration) -> Double
 
@@ -30,10 +35,13 @@ extension TrainingConfiguration {
         }
     }
 
+    /// The allowed embedding dimensions (`model.dimension`); a checkpoint outside them is refused.
+    public static let dimensionRange: ClosedRange<Int> = 1...4096
+
     /// One rule per numeric key (`selection.triggers`, 1 or 3, is checked apart). The caps keep
     /// allocations and index arithmetic (window offsets are stored as `Int32`) far from overflow.
     public static let rangeRules: [RangeRule] = [
-        .int("model.dimension", \.dimension, 1...4096),
+        .int("model.dimension", \.dimension, dimensionRange),
         .int("skipgram.window", \.window, 1...1000),
         .int("skipgram.negatives", \.negatives, 0...1000),
         .real("skipgram.noise_power", \.noisePower, below: 10),

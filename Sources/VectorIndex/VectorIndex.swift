@@ -38,8 +38,8 @@ public final class VectorIndex: @unchecked Sendable {
 
     /// Creates an empty inner-product index from a Faiss factory string.
     public convenience init(factory: String, dimension: Int) throws(VectorIndexError) {
-        guard dimension > 0, dimension <= 65_536 else {
-            throw VectorIndexError(.invalidArgument, "dimension must be in 1...65536, got \(dimension)")
+        guard (1...IndexFileLayout.maxDimension).contains(dimension) else {
+            throw VectorIndexError(.invalidArgument, "dimension must be in 1...\(IndexFileLayout.maxDimension), got \(dimension)")
         }
         guard !factory.isEmpty else { throw VectorIndexError(.invalidArgument, "empty factory string") }
         var out: OpaquePointer?
