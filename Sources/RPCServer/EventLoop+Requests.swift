@@ -19,7 +19,10 @@ extension EventLoop {
                 let request = try frame.decode(TopKRequest.self)
                 try admit(connection)
                 let snapshot = store.snapshot
-                let reserved = ReplyEstimate.topK(queries: request.queries.count, k: Int(request.k),
+                // Clamped to the limits: the executor refuses larger requests, and an unclamped
+                // k = 2^32 - 1 once reserved ~1.7e17 bytes (or overflowed Int with big batches).
+                let reserved = ReplyEstimate.topK(queries: min(request.queries.count, configuration.maxBatch),
+                                                  k: min(Int(request.k), configuration.maxK),
                                                   viewCount: snapshot.view(named: request.view)?.count,
                                                   names: frame.header.flags.contains(.includeNames))
                 connection.inFlight += 1
