@@ -76,6 +76,7 @@ extension EventLoop {
     /// pipelines requests faster than it reads the replies costs at most about the limit in reply
     /// buffers. `inline: false` (resuming outside the read callback) sends every TOPK to the workers.
     func processFrames(_ connection: Connection, inline: Bool) {
+        var completedAny = false
         while connection.isWritable {
             if isOverCommitted(connection) {
                 pauseReading(connection)
@@ -89,6 +90,7 @@ extension EventLoop {
                 return
             }
             guard let header else { break }
+            completedAny = true
             let receivedAt = monotonicNanoseconds()
             if inline, header.type == .topK, acceptInline(header, from: connection, receivedAt: receivedAt) {
                 connection.decoder.skipFrame(header)
@@ -96,8 +98,10 @@ extension EventLoop {
             }
             dispatch(connection.decoder.takeFrame(header), from: connection, receivedAt: receivedAt)
         }
+        // The frame deadline runs from when the current unfinished frame started: a client that
+        // keeps completing frames (its reads ending mid-frame) restarts it with every frame.
         if connection.decoder.hasPartialFrame {
-            if connection.partialFrameSince == nil { connection.partialFrameSince = monotonicNanoseconds() }
+            if completedAny || connection.partialFrameSince == nil { connection.partialFrameSince = monotonicNanoseconds() }
         } else {
             connection.partialFrameSince = nil
         }
