@@ -117,14 +117,25 @@ extension EventLoop {
 
     /// Once the bytes owed drain below half the limit: dispatches the frames held back, then
     /// reads again. Then closes the connection if it is done (`finishIfDone`).
+    ///
+    /// While draining too: the held frames are answered (new work with `shutting_down`, see
+    /// `admit`), and reading restarts so what the peer sent while paused is answered as well
+    /// instead of being reset away by the close; the sweep finishes such a connection once its
+    /// reads go quiet (`awaitingDrainReads`).
     func settle(_ connection: Connection) {
-        if connection.readingPaused && connection.isWritable && state == .running
+        if connection.readingPaused && connection.isWritable && (state == .running || state == .draining)
             && connection.owedReplyBytes <= configuration.maxPendingWriteBytes / 2 {
             connection.readingPaused = false
             // The frame deadline restarts: the bytes waited on the server, not on the peer.
             connection.partialFrameSince = nil
             processFrames(connection, inline: false)
-            if !connection.readingPaused && !connection.peerFinished && connection.isWritable { startReading(connection) }
+            if !connection.readingPaused && !connection.peerFinished && connection.isWritable {
+                startReading(connection)
+                if state == .draining {
+                    connection.awaitingDrainReads = true
+                    connection.lastActivity = monotonicNanoseconds()
+                }
+            }
         }
         finishIfDone(connection)
     }
@@ -201,7 +212,8 @@ extension EventLoop {
 
     /// Closes a connection whose peer finished, or that is draining, once nothing is owed.
     func finishIfDone(_ connection: Connection) {
-        guard connection.isQuiescent, !connection.handleClosed, connection.shuttingDownSince == nil else { return }
+        guard connection.isQuiescent, !connection.handleClosed, connection.shuttingDownSince == nil,
+              !connection.awaitingDrainReads else { return }
         if connection.peerFinished { close(connection) } else if state == .draining { shutdownAndClose(connection) }
     }
 
@@ -225,6 +237,11 @@ extension EventLoop {
 
     // MARK: Timers: idle, frame deadline, stalled output, drain deadline
 
+    /// How often `sweep` runs: a quarter of the shorter of the frame deadline and idle timeout, in 10...250 ms.
+    var sweepPeriodMilliseconds: Int {
+        max(10, min(250, min(configuration.frameDeadlineMilliseconds, configuration.idleTimeoutMilliseconds) / 4))
+    }
+
     func sweep() {
         let now = monotonicNanoseconds()
         let idle = UInt64(configuration.idleTimeoutMilliseconds) * 1_000_000
@@ -239,6 +256,14 @@ extension EventLoop {
                      requestID: connection.decoder.peekHeader()?.requestID ?? 0)
             } else if connection.inFlight == 0 && !connection.decoder.hasPartialFrame && now &- connection.lastActivity > idle {
                 close(connection)
+            }
+        }
+        if state == .draining {
+            // Connections resumed while draining: done reading once nothing arrived for a sweep.
+            let quiet = UInt64(sweepPeriodMilliseconds) * 1_000_000
+            for connection in Array(connections.values) where connection.awaitingDrainReads && now &- connection.lastActivity > quiet {
+                connection.awaitingDrainReads = false
+                finishIfDone(connection)
             }
         }
         if state == .draining && now > drainDeadline {

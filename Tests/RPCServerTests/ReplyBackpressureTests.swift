@@ -69,6 +69,33 @@ import WireProtocol
         #expect(frames.allSatisfy { $0.header.type == .topK.reply })
     }
 
+    /// A client paused by backpressure when the server starts draining: every frame it sent gets
+    /// a reply or `shutting_down`, and the close is graceful (before, the paused connection never
+    /// resumed; the drain deadline closed it with its frames unanswered and unread, a reset).
+    @Test func heldFramesAreAnsweredWhileDraining() throws {
+        let snapshot = try Fixture.snapshot(version: "v-a", seed: 84)
+        let server = try Fixture.server(Fixture.configuration {
+            $0.maxPendingWriteBytes = 64 * 1024
+            $0.drainTimeoutMilliseconds = 10_000
+        }, snapshot: snapshot)
+        let raw = try RawClient(port: server.port)
+        let count = 150
+        var burst: [UInt8] = []
+        for id in 1...count { burst += Frame.encode(Self.heavy, requestID: UInt64(id)) }
+        try raw.send(burst)
+        usleep(300_000)
+        server.stop()
+        usleep(100_000)
+        let (frames, closed) = raw.readUntilClosed(timeout: 8)
+        raw.close()
+        server.wait()
+        #expect(closed, "the drained connection was not closed gracefully")
+        #expect(frames.map(\.header.requestID) == (1...count).map(UInt64.init))
+        let refused = frames.filter { $0.header.type != .topK.reply }
+        #expect(try refused.allSatisfy { try $0.decode(ErrorReply.self).code == .shuttingDown })
+        #expect(!refused.isEmpty && refused.count < count)
+    }
+
     /// Reads `count` frames (or what arrives before `timeout`).
     static func read(_ count: Int, from raw: RawClient, timeout: Double) throws -> [Frame] {
         var decoder = FrameDecoder(maximumBodyLength: 1 << 24)
