@@ -48,9 +48,14 @@ extension EventLoop {
 
     /// Over the request-buffer budget: closes the connections whose unfinished frames started
     /// first (they are the slowest to send; a stalled frame is their doing) with `overloaded`,
-    /// until the buffered bytes fit again.
+    /// until the buffered bytes fit again. Connections paused by backpressure are never chosen:
+    /// their buffered frames wait on the server, not on the peer (and hold at most one read
+    /// buffer plus one frame each). A victim is always reading, so `fail` discards what it sends
+    /// until the close and the close is not a reset that could destroy the `overloaded` frame.
     func shedBufferedRequests() {
-        let candidates = connections.values.filter { $0.partialFrameSince != nil && $0.accountedRequestBytes > 0 && $0.isWritable }
+        let candidates = connections.values.filter {
+            $0.partialFrameSince != nil && $0.accountedRequestBytes > 0 && $0.isWritable && !$0.readingPaused
+        }
             .sorted { $0.partialFrameSince! < $1.partialFrameSince! }
         for victim in candidates where bufferedRequestBytes > configuration.maxBufferedRequestBytes {
             stats.connectionsRejected += 1
