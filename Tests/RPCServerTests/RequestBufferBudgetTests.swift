@@ -12,7 +12,7 @@ import WireProtocol
         let snapshot = try Fixture.snapshot(version: "v-a", seed: 101)
         let server = try Fixture.server(Fixture.configuration {
             $0.maxFrameBytes = 1 << 20
-            $0.maxBufferedRequestBytes = 1 << 20
+            $0.maxBufferedRequestBytes = (1 << 20) + FrameHeader.size
             $0.frameDeadlineMilliseconds = 10_000 // the budget acts long before the deadline
         }, snapshot: snapshot)
         defer { server.stop(); server.wait() }
