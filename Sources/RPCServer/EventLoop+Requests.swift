@@ -82,11 +82,10 @@ extension EventLoop {
                     throw WireProtocolError(.unauthorized, "wrong admin token")
                 }
                 try admit(connection)
-                guard reloadsPending < Self.maximumPendingReloads else {
+                guard startReload(ReloadTarget(request.target), replyTo: (connection.id, requestID, receivedAt)) else {
                     throw WireProtocolError(.reloadFailed, "\(reloadsPending) reloads are already pending (at most \(Self.maximumPendingReloads)); the current snapshot keeps serving, retry when they finish")
                 }
-                connection.inFlight += 1
-                startReload(ReloadTarget(request.target), replyTo: (connection.id, requestID, receivedAt))
+                connection.inFlight += 1 // the reply comes through the inbox, on this thread, later
             default:
                 throw WireProtocolError(.unsupportedMessageType, "message type 0x\(String(type.rawValue, radix: 16)) (\(type.name)) is not supported by this server")
             }
@@ -142,12 +141,14 @@ extension EventLoop {
     static let maximumPendingReloads = 4
 
     /// Loads a snapshot on its own thread and swaps it in; replies (if asked) through the inbox.
-    func startReload(_ target: ReloadTarget, replyTo: (connectionID: UInt64, requestID: UInt64, receivedAt: UInt64)?) {
+    /// Returns `false` (and starts nothing) when `maximumPendingReloads` are already pending.
+    @discardableResult
+    func startReload(_ target: ReloadTarget, replyTo: (connectionID: UInt64, requestID: UInt64, receivedAt: UInt64)?) -> Bool {
         let store = self.store
         let logger = self.logger
         guard reloadsPending < Self.maximumPendingReloads else {
             logger.warning("reload skipped: reloads already pending", metadata: ["pending": "\(reloadsPending)"])
-            return
+            return false
         }
         reloadsPending += 1
         logger.info("reloading snapshot", metadata: ["target": "\(target)"])
@@ -169,6 +170,7 @@ extension EventLoop {
                                         error: code, receivedAt: replyTo?.receivedAt ?? monotonicNanoseconds(), queryCount: 0,
                                         reloadSucceeded: code == nil)))
         }.detach()
+        return true
     }
 
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
