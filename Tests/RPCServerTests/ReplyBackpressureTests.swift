@@ -55,7 +55,7 @@ import WireProtocol
         let snapshot = try Fixture.snapshot(version: "v-a", seed: 83)
         let server = try Fixture.server(Fixture.configuration {
             $0.maxPendingWriteBytes = 64 * 1024
-            $0.frameDeadlineMilliseconds = 300
+            $0.frameDeadlineMilliseconds = 600
         }, snapshot: snapshot)
         defer { server.stop(); server.wait() }
         let raw = try RawClient(port: server.port)
@@ -64,9 +64,9 @@ import WireProtocol
         for id in 1...count { burst += Frame.encode(Self.heavy, requestID: UInt64(id)) }
         let last = Frame.encode(Self.heavy, requestID: UInt64(count + 1))
         try raw.send(burst + last.prefix(30))
-        usleep(700_000) // held back for more than twice the frame deadline
+        usleep(1_400_000) // held back for more than twice the frame deadline
         var frames = try Self.read(count, from: raw, timeout: 10)
-        usleep(150_000) // a few sweeps (every 75 ms), within the 300 ms deadline since the resume
+        usleep(150_000) // a sweep or so (every 150 ms), well within the 600 ms deadline since the resume
         try raw.send(Array(last.dropFirst(30)))
         frames += try Self.read(1, from: raw, timeout: 5)
         raw.close()
