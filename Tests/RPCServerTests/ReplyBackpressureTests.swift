@@ -83,8 +83,11 @@ import WireProtocol
             $0.maxPendingWriteBytes = 64 * 1024
             $0.drainTimeoutMilliseconds = 10_000
         }, snapshot: snapshot)
-        let raw = try RawClient(port: server.port)
-        let count = 150
+        // More requests than the kernel buffers can absorb replies for (capped receive buffer):
+        // frames are still held when the drain starts.
+        let raw = try RawClient(port: server.port, receiveBuffer: 32 << 10)
+        let replyBytes = ReplyEstimate.topK(queries: 64, k: 100, viewCount: nil, names: false)
+        let count = RawClient.kernelBufferedBytes(receiveBuffer: 32 << 10) / replyBytes + 100
         var burst: [UInt8] = []
         for id in 1...count { burst += Frame.encode(Self.heavy, requestID: UInt64(id)) }
         try raw.send(burst)
