@@ -18,11 +18,16 @@ enum LineTable {
     }
 
     /// Reads `items.tsv` as written by `ItemMetadataFile.write` (header `id<TAB>name<TAB>attr…`).
+    ///
+    /// Throws `.inconsistent` for a header that names a column twice or a row whose item id an
+    /// earlier row already has: either would silently lose metadata (attributes are keyed by
+    /// column name, items by id), so a checksum-valid file with them is refused, not served.
     static func items(at url: URL) throws(SnapshotError) -> [ItemMetadata] {
         let mapped = try MappedFile(url)
         return try mapped.withUnsafeBytes { (raw) -> Result<[ItemMetadata], SnapshotError> in
             var header: [String]?
             var items: [ItemMetadata] = []
+            var ids = Set<String>()
             var failure: SnapshotError?
             var lineNumber = 0
             var fields: [UnsafeRawBufferPointer] = []
@@ -37,6 +42,11 @@ enum LineTable {
                         failure = SnapshotError(.inconsistent, "\(url.path): header must start with id<TAB>name")
                         return
                     }
+                    var columns = Set<String>()
+                    if let twice = h.first(where: { !columns.insert($0).inserted }) {
+                        failure = SnapshotError(.inconsistent, "\(url.path): header names column '\(twice)' twice")
+                        return
+                    }
                     header = h
                     return
                 }
@@ -48,7 +58,12 @@ enum LineTable {
                 for i in 2..<names.count where fields[i].count > 0 {
                     attributes[names[i]] = String(decoding: fields[i], as: UTF8.self)
                 }
-                items.append(ItemMetadata(id: String(decoding: fields[0], as: UTF8.self),
+                let id = String(decoding: fields[0], as: UTF8.self)
+                guard ids.insert(id).inserted else {
+                    failure = SnapshotError(.inconsistent, "\(url.path):\(lineNumber): item id '\(id)' appears twice")
+                    return
+                }
+                items.append(ItemMetadata(id: id,
                                           displayName: String(decoding: fields[1], as: UTF8.self), attributes: attributes))
             }
             if let failure { return .failure(failure) }
