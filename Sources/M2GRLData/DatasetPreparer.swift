@@ -115,7 +115,7 @@ public enum DatasetPreparer {
             let directory = staging.directory.appendingPathComponent(split.name)
             try options.read.interruption.check()
             options.read.progress?.note("writing \(options.output.appendingPathComponent(split.name).path)")
-            try dataset.write(to: directory)
+            try dataset.write(to: directory, interruption: options.read.interruption)
             splitStats.buildSeconds = (writeStarted - buildStarted).seconds
             splitStats.writeSeconds = (clock.now - writeStarted).seconds
             splitStats.buildCPUSeconds = writeStartedCPU - buildStartedCPU

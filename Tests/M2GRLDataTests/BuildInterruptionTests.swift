@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import M2GRLData
 
-/// Grouping and building check for interruption inside their per-user and per-event loops, not
-/// only between phases, and stopping at any of those checks leaves `prepare`'s output as it was.
+/// Grouping and building check for interruption inside their per-user and per-event loops, and
+/// writing before each file, not only between phases; stopping at any of those checks leaves
+/// `prepare`'s output as it was.
 @Suite struct BuildInterruptionTests {
     /// 10,000 users (more than two `usersPerCheck` chunks), 3 events each.
     static let users = 10_000
@@ -64,6 +65,19 @@ import Testing
         #expect(stop.checksMade == point)  // it stopped at that check, inside the build
         #expect(try Data(contentsOf: out.appendingPathComponent("test/manifest.json")) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["stats.json", "test", "valid"])
+    }
+
+    /// Writing a dataset checks before each file; stopped halfway, it leaves no directory behind.
+    @Test func writingChecksBeforeEachFileAndLeavesNothingWhenStopped() throws {
+        let (dataset, _) = try DatasetBuilder(log: try Self.log(), rules: .behaviourLog, interruption: Interruption()).build(split: .test)
+        let dir = try Fixtures.directory()
+        let counting = Interruption()
+        try dataset.write(to: dir.appendingPathComponent("full"), interruption: counting)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("full").path)
+        #expect(counting.checksMade >= files.count - 1)  // every file but the manifest
+        let stop = Interruption(requestAfterChecks: counting.checksMade / 2)
+        #expect(BadInputTests.code { try dataset.write(to: dir.appendingPathComponent("stopped"), interruption: stop) } == .interrupted)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["full"])
     }
 
     /// Checks the reader makes on `file`.
