@@ -129,12 +129,8 @@ public struct DatasetBuilder {
                 t += b.trainEnd
             }
         }
-        try interruption.check()
-        itemView.tally()
-        for v in 0..<viewCount {
-            try interruption.check()
-            attributeViews[v].tally()
-        }
+        try itemView.tally { try interruption.check() }
+        for v in 0..<viewCount { try attributeViews[v].tally { try interruption.check() } }
         try interruption.check()
 
         // Views and relations.
