@@ -16,6 +16,9 @@ final class Connection {
     /// Reading (and decoding of frames already received) stopped because the reply bytes owed
     /// passed the limit; resumed once they drain below half of it.
     var readingPaused = false
+    /// Reading restarted while the server drains (it had been paused): the frames still in the
+    /// socket are read and answered before the graceful close, which waits for reads to go quiet.
+    var awaitingDrainReads = false
     /// This connection's share of `EventLoop.bufferedRequestBytes` (its decoder's bytes when last counted).
     var accountedRequestBytes = 0
     /// Set on close: queued worker jobs of this connection are skipped.

@@ -48,9 +48,14 @@ extension EventLoop {
 
     /// Over the request-buffer budget: closes the connections whose unfinished frames started
     /// first (they are the slowest to send; a stalled frame is their doing) with `overloaded`,
-    /// until the buffered bytes fit again.
+    /// until the buffered bytes fit again. Connections paused by backpressure are never chosen:
+    /// their buffered frames wait on the server, not on the peer (and hold at most one read
+    /// buffer plus one frame each). A victim is always reading, so `fail` discards what it sends
+    /// until the close and the close is not a reset that could destroy the `overloaded` frame.
     func shedBufferedRequests() {
-        let candidates = connections.values.filter { $0.partialFrameSince != nil && $0.accountedRequestBytes > 0 && $0.isWritable }
+        let candidates = connections.values.filter {
+            $0.partialFrameSince != nil && $0.accountedRequestBytes > 0 && $0.isWritable && !$0.readingPaused
+        }
             .sorted { $0.partialFrameSince! < $1.partialFrameSince! }
         for victim in candidates where bufferedRequestBytes > configuration.maxBufferedRequestBytes {
             stats.connectionsRejected += 1
@@ -76,6 +81,7 @@ extension EventLoop {
     /// pipelines requests faster than it reads the replies costs at most about the limit in reply
     /// buffers. `inline: false` (resuming outside the read callback) sends every TOPK to the workers.
     func processFrames(_ connection: Connection, inline: Bool) {
+        var completedAny = false
         while connection.isWritable {
             if isOverCommitted(connection) {
                 pauseReading(connection)
@@ -89,6 +95,7 @@ extension EventLoop {
                 return
             }
             guard let header else { break }
+            completedAny = true
             let receivedAt = monotonicNanoseconds()
             if inline, header.type == .topK, acceptInline(header, from: connection, receivedAt: receivedAt) {
                 connection.decoder.skipFrame(header)
@@ -96,8 +103,10 @@ extension EventLoop {
             }
             dispatch(connection.decoder.takeFrame(header), from: connection, receivedAt: receivedAt)
         }
+        // The frame deadline runs from when the current unfinished frame started: a client that
+        // keeps completing frames (its reads ending mid-frame) restarts it with every frame.
         if connection.decoder.hasPartialFrame {
-            if connection.partialFrameSince == nil { connection.partialFrameSince = monotonicNanoseconds() }
+            if completedAny || connection.partialFrameSince == nil { connection.partialFrameSince = monotonicNanoseconds() }
         } else {
             connection.partialFrameSince = nil
         }
@@ -113,14 +122,25 @@ extension EventLoop {
 
     /// Once the bytes owed drain below half the limit: dispatches the frames held back, then
     /// reads again. Then closes the connection if it is done (`finishIfDone`).
+    ///
+    /// While draining too: the held frames are answered (new work with `shutting_down`, see
+    /// `admit`), and reading restarts so what the peer sent while paused is answered as well
+    /// instead of being reset away by the close; the sweep finishes such a connection once its
+    /// reads go quiet (`awaitingDrainReads`).
     func settle(_ connection: Connection) {
-        if connection.readingPaused && connection.isWritable && state == .running
+        if connection.readingPaused && connection.isWritable && (state == .running || state == .draining)
             && connection.owedReplyBytes <= configuration.maxPendingWriteBytes / 2 {
             connection.readingPaused = false
             // The frame deadline restarts: the bytes waited on the server, not on the peer.
             connection.partialFrameSince = nil
             processFrames(connection, inline: false)
-            if !connection.readingPaused && !connection.peerFinished && connection.isWritable { startReading(connection) }
+            if !connection.readingPaused && !connection.peerFinished && connection.isWritable {
+                startReading(connection)
+                if state == .draining {
+                    connection.awaitingDrainReads = true
+                    connection.lastActivity = monotonicNanoseconds()
+                }
+            }
         }
         finishIfDone(connection)
     }
@@ -197,7 +217,8 @@ extension EventLoop {
 
     /// Closes a connection whose peer finished, or that is draining, once nothing is owed.
     func finishIfDone(_ connection: Connection) {
-        guard connection.isQuiescent, !connection.handleClosed, connection.shuttingDownSince == nil else { return }
+        guard connection.isQuiescent, !connection.handleClosed, connection.shuttingDownSince == nil,
+              !connection.awaitingDrainReads else { return }
         if connection.peerFinished { close(connection) } else if state == .draining { shutdownAndClose(connection) }
     }
 
@@ -221,6 +242,11 @@ extension EventLoop {
 
     // MARK: Timers: idle, frame deadline, stalled output, drain deadline
 
+    /// How often `sweep` runs: a quarter of the shorter of the frame deadline and idle timeout, in 10...250 ms.
+    var sweepPeriodMilliseconds: Int {
+        max(10, min(250, min(configuration.frameDeadlineMilliseconds, configuration.idleTimeoutMilliseconds) / 4))
+    }
+
     func sweep() {
         let now = monotonicNanoseconds()
         let idle = UInt64(configuration.idleTimeoutMilliseconds) * 1_000_000
@@ -235,6 +261,14 @@ extension EventLoop {
                      requestID: connection.decoder.peekHeader()?.requestID ?? 0)
             } else if connection.inFlight == 0 && !connection.decoder.hasPartialFrame && now &- connection.lastActivity > idle {
                 close(connection)
+            }
+        }
+        if state == .draining {
+            // Connections resumed while draining: done reading once nothing arrived for a sweep.
+            let quiet = UInt64(sweepPeriodMilliseconds) * 1_000_000
+            for connection in Array(connections.values) where connection.awaitingDrainReads && now &- connection.lastActivity > quiet {
+                connection.awaitingDrainReads = false
+                finishIfDone(connection)
             }
         }
         if state == .draining && now > drainDeadline {

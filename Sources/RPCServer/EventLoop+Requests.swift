@@ -19,7 +19,10 @@ extension EventLoop {
                 let request = try frame.decode(TopKRequest.self)
                 try admit(connection)
                 let snapshot = store.snapshot
-                let reserved = ReplyEstimate.topK(queries: request.queries.count, k: Int(request.k),
+                // Clamped to the limits: the executor refuses larger requests, and an unclamped
+                // k = 2^32 - 1 once reserved ~1.7e17 bytes (or overflowed Int with big batches).
+                let reserved = ReplyEstimate.topK(queries: min(request.queries.count, configuration.maxBatch),
+                                                  k: min(Int(request.k), configuration.maxK),
                                                   viewCount: snapshot.view(named: request.view)?.count,
                                                   names: frame.header.flags.contains(.includeNames))
                 connection.inFlight += 1
@@ -79,11 +82,10 @@ extension EventLoop {
                     throw WireProtocolError(.unauthorized, "wrong admin token")
                 }
                 try admit(connection)
-                guard reloadsPending < Self.maximumPendingReloads else {
+                guard startReload(ReloadTarget(request.target), replyTo: (connection.id, requestID, receivedAt)) else {
                     throw WireProtocolError(.reloadFailed, "\(reloadsPending) reloads are already pending (at most \(Self.maximumPendingReloads)); the current snapshot keeps serving, retry when they finish")
                 }
-                connection.inFlight += 1
-                startReload(ReloadTarget(request.target), replyTo: (connection.id, requestID, receivedAt))
+                connection.inFlight += 1 // the reply comes through the inbox, on this thread, later
             default:
                 throw WireProtocolError(.unsupportedMessageType, "message type 0x\(String(type.rawValue, radix: 16)) (\(type.name)) is not supported by this server")
             }
@@ -139,12 +141,14 @@ extension EventLoop {
     static let maximumPendingReloads = 4
 
     /// Loads a snapshot on its own thread and swaps it in; replies (if asked) through the inbox.
-    func startReload(_ target: ReloadTarget, replyTo: (connectionID: UInt64, requestID: UInt64, receivedAt: UInt64)?) {
+    /// Returns `false` (and starts nothing) when `maximumPendingReloads` are already pending.
+    @discardableResult
+    func startReload(_ target: ReloadTarget, replyTo: (connectionID: UInt64, requestID: UInt64, receivedAt: UInt64)?) -> Bool {
         let store = self.store
         let logger = self.logger
         guard reloadsPending < Self.maximumPendingReloads else {
             logger.warning("reload skipped: reloads already pending", metadata: ["pending": "\(reloadsPending)"])
-            return
+            return false
         }
         reloadsPending += 1
         logger.info("reloading snapshot", metadata: ["target": "\(target)"])
@@ -166,6 +170,7 @@ extension EventLoop {
                                         error: code, receivedAt: replyTo?.receivedAt ?? monotonicNanoseconds(), queryCount: 0,
                                         reloadSucceeded: code == nil)))
         }.detach()
+        return true
     }
 
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {

@@ -99,7 +99,7 @@ final class EventLoop: @unchecked Sendable {
             uv_check_start(inlineCheck) { check in EventLoop.from(check!.pointee.loop).runInline() }
         }
         uv_timer_init(loop, sweepTimer)
-        let period = UInt64(max(10, min(250, min(configuration.frameDeadlineMilliseconds, configuration.idleTimeoutMilliseconds) / 4)))
+        let period = UInt64(sweepPeriodMilliseconds)
         uv_timer_start(sweepTimer, { timer in EventLoop.from(timer!.pointee.loop).sweep() }, period, period)
         if configuration.handleSignals { installSignals() }
     }

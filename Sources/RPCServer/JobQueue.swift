@@ -10,7 +10,8 @@ import Synchronization
 /// Producers (the I/O loop) never block beyond the mutex; consumers sleep on a condition variable.
 /// Jobs are grouped in lanes (the server uses one lane per connection): consumers take the lanes'
 /// oldest jobs in round-robin order, so a client that pipelines hundreds of expensive requests
-/// delays another client's request by at most one of its jobs per worker, not by its whole backlog.
+/// delays another client's request by at most one micro-batch per worker, not by its whole
+/// backlog (a micro-batch, see `popBatch`, may hold several of that client's same-key jobs).
 /// Within a lane the order is FIFO; with a single lane (the default) the queue is a plain FIFO.
 ///
 /// `popBatch` hands a worker the next job plus queued jobs (any lane, round-robin order) that share

@@ -50,6 +50,7 @@ public final class RPCServer: Sendable {
     /// would otherwise kill the process instead of failing with `EPIPE`.
     public func start() throws(ServerError) {
         signal(SIGPIPE, SIG_IGN)
+        try configuration.validate()
         try running.withLock { (running) throws(ServerError) in
             guard running == nil, !finished.withLock({ $0 }) else { throw ServerError(.state, "server already started") }
             let executor = TopKExecutor(maxK: configuration.maxK, maxBatch: configuration.maxBatch)

@@ -1,5 +1,6 @@
 import Foundation
 import M2GRLCore
+import WireProtocol
 
 /// Everything `m2grl serve` can be told: address, snapshot, limits and timeouts.
 ///
@@ -159,6 +160,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     public mutating func apply(environment: [String: String]) throws(ServerError) {
         for key in Self.keys.keys.sorted() {
             if let value = environment["M2GRL_SERVER_" + key.uppercased()] { try set(key, value) }
+        }
+    }
+
+    /// Checks the settings that constrain each other (each key alone is checked when set):
+    /// `max_buffered_request_bytes` must hold one `max_frame_bytes` frame and its header, or every
+    /// request of the largest allowed size would be shed as `overloaded`. `RPCServer.start` runs it.
+    public func validate() throws(ServerError) {
+        let smallest = maxFrameBytes + FrameHeader.size
+        guard maxBufferedRequestBytes >= smallest else {
+            throw ServerError(.configuration, "max_buffered_request_bytes (\(maxBufferedRequestBytes)) must be at least max_frame_bytes (\(maxFrameBytes)) + the \(FrameHeader.size)-byte frame header = \(smallest), or every maximum-size request is shed")
         }
     }
 

@@ -21,6 +21,23 @@ import Testing
         #expect(configuration.port == 7900 && configuration.maxBatch == 12)
     }
 
+    /// A request-buffer budget below one maximum-size frame would shed every such request.
+    @Test func aBudgetSmallerThanOneFrameIsRefusedNamingBothKeys() throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(tomlText: "[server]\nmax_frame_bytes = 1048576\nmax_buffered_request_bytes = 1048576")
+        #expect { try configuration.validate() } throws: { error in
+            let error = error as? ServerError
+            return error?.code == .configuration && error!.message.contains("max_buffered_request_bytes")
+                && error!.message.contains("max_frame_bytes")
+        }
+        #expect { try Fixture.server(configuration, snapshot: try Fixture.snapshot(version: "v-a", seed: 1)) } throws: {
+            ($0 as? ServerError)?.code == .configuration
+        }
+        configuration.maxBufferedRequestBytes = 1_048_576 + 64
+        try configuration.validate()
+        try ServerConfiguration().validate()
+    }
+
     @Test func badValuesAreTypedErrors() {
         var configuration = ServerConfiguration()
         #expect { try configuration.apply(tomlText: "[server]\nport = 70000") } throws: { ($0 as? ServerError)?.code == .configuration }

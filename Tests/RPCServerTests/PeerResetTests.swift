@@ -9,12 +9,17 @@ import WireProtocol
 @Suite(.serialized) struct PeerResetTests {
     /// Writing to a reset socket raises SIGPIPE, whose default action kills the process: before the
     /// server ignored it, `m2grl serve` died (exit 141) when a pipelining client hung up.
+    /// The disposition is not reset to the default here: other suites run in parallel in this
+    /// process, and a write of theirs to a reset socket would then kill the whole test runner.
+    /// Instead the test checks that `start()` left SIGPIPE ignored, then provokes the writes.
     @Test func writesToAResetPeerDoNotKillTheProcess() throws {
-        // The default disposition, whatever the test harness set: the server must take care of it.
-        signal(SIGPIPE, SIG_DFL)
         let snapshot = try Fixture.snapshot(version: "v-a", seed: 71)
         let server = try Fixture.server(Fixture.configuration { $0.maxFrameBytes = 1 << 20 }, snapshot: snapshot)
         defer { server.stop(); server.wait() }
+        var action = sigaction()
+        #expect(sigaction(SIGPIPE, nil, &action) == 0)
+        #expect(unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self),
+                "start() must leave SIGPIPE ignored")
         let ping = Frame.encode(PingMessage(payload: [UInt8](repeating: 3, count: 100)), requestID: 1)
         let topK = Frame.encode(TopKRequest(view: "item", k: 100, queries: .ids(Array(1...64))), flags: .includeNames, requestID: 2)
         // Requests sent, then a full close before any reply is read: the server reads the frames

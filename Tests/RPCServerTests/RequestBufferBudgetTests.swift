@@ -12,7 +12,7 @@ import WireProtocol
         let snapshot = try Fixture.snapshot(version: "v-a", seed: 101)
         let server = try Fixture.server(Fixture.configuration {
             $0.maxFrameBytes = 1 << 20
-            $0.maxBufferedRequestBytes = 1 << 20
+            $0.maxBufferedRequestBytes = (1 << 20) + FrameHeader.size
             $0.frameDeadlineMilliseconds = 10_000 // the budget acts long before the deadline
         }, snapshot: snapshot)
         defer { server.stop(); server.wait() }
@@ -40,5 +40,46 @@ import WireProtocol
         #expect(try client.ping(payload: [4, 2]) == [4, 2])
         #expect(try client.stats().counter("errors.overloaded") >= 1)
         for raw in stallers { raw.close() }
+    }
+
+    /// A client paused by backpressure holds complete frames the server has not taken yet: it is
+    /// not slow, so it is not shed, even though its frames were buffered first (before, its held
+    /// bytes counted as the oldest unfinished frame and it was the first victim).
+    @Test func pausedClientsAreNotShed() throws {
+        let snapshot = try Fixture.snapshot(version: "v-a", seed: 102)
+        let server = try Fixture.server(Fixture.configuration {
+            $0.maxFrameBytes = 128 << 10
+            $0.maxBufferedRequestBytes = 256 << 10
+            $0.maxPendingWriteBytes = 64 * 1024
+            $0.frameDeadlineMilliseconds = 10_000
+        }, snapshot: snapshot)
+        defer { server.stop(); server.wait() }
+        // A small receive buffer, and more requests than the kernel buffers can absorb replies
+        // for: the server pauses with complete frames held (before its first 64 KiB read is used up).
+        let paused = try RawClient(port: server.port, receiveBuffer: 32 << 10)
+        let replyBytes = ReplyEstimate.topK(queries: 64, k: 100, viewCount: nil, names: false)
+        let count = RawClient.kernelBufferedBytes(receiveBuffer: 32 << 10) / replyBytes + 100
+        var burst: [UInt8] = []
+        for id in 1...count { burst += Frame.encode(ReplyBackpressureTests.heavy, requestID: UInt64(id)) }
+        try paused.send(burst)
+        usleep(300_000)
+        let ping = Frame.encode(PingMessage(payload: [UInt8](repeating: 5, count: 120_000)), requestID: 77)
+        var stallers: [RawClient] = []
+        // The paused client holds up to one 64 KiB read of frames; three 100 KB stallers go past
+        // the 256 KiB budget whatever it holds.
+        for _ in 0..<3 {
+            let raw = try RawClient(port: server.port)
+            try raw.send(Array(ping.prefix(100_000)))
+            stallers.append(raw)
+            usleep(50_000)
+        }
+        // The older staller was shed; the paused client is answered in full once it reads.
+        let (shed, closed) = stallers[0].readUntilClosed(timeout: 3)
+        #expect(closed)
+        #expect(try shed.first?.decode(ErrorReply.self).code == .overloaded)
+        let frames = try ReplyBackpressureTests.read(count, from: paused, timeout: 10)
+        #expect(frames.map(\.header.requestID) == (1...count).map(UInt64.init))
+        #expect(frames.allSatisfy { $0.header.type == .topK.reply })
+        for raw in stallers + [paused] { raw.close() }
     }
 }

@@ -98,8 +98,23 @@ enum Fixture {
 struct RawClient {
     let socket: ClientSocket
 
-    init(port: Int) throws {
+    /// `receiveBuffer` caps the socket's receive buffer (SO_RCVBUF, which also turns off the
+    /// kernel's autotuning), so replies back up at the server after a known number of bytes
+    /// instead of after whatever loopback autotuning allows (tens of MB).
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         socket = try ClientSocket.connect(host: "127.0.0.1", port: port, timeout: 2)
+        if var size = receiveBuffer {
+            setsockopt(socket.descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+    }
+
+    /// The most reply bytes the kernel can absorb between a server and a client with
+    /// `receiveBuffer`: the server's send buffer at its autotuning maximum (`tcp_wmem`) plus the
+    /// client's receive buffer (the kernel doubles SO_RCVBUF for bookkeeping).
+    static func kernelBufferedBytes(receiveBuffer: Int32) -> Int {
+        let wmem = (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_wmem", encoding: .utf8))?
+            .split(whereSeparator: \.isWhitespace).last.flatMap { Int($0) } ?? 4 << 20
+        return wmem + 2 * Int(receiveBuffer)
     }
 
     func send(_ bytes: [UInt8]) throws {
