@@ -6,24 +6,35 @@
 public struct DatasetBuilder {
     public let log: EventLog
     public let rules: SessionRules
+    /// Checked inside the long loops of grouping and building (every few milliseconds of work),
+    /// so a SIGINT stops a 100M-event build promptly instead of at the next phase.
+    public let interruption: Interruption
     let timelines: UserTimelines
 
+    /// Users walked between interruption checks in the per-user passes of `build`.
+    static let usersPerCheck = 1 << 12
+
     /// Groups and time-sorts `log`'s events per user (done once, shared by all splits).
-    public init(log: EventLog, rules: SessionRules) {
+    /// Throws `DataError(.interrupted)` when `interruption` is requested meanwhile.
+    public init(log: EventLog, rules: SessionRules, interruption: Interruption = .process) throws {
         self.log = log
         self.rules = rules
-        self.timelines = UserTimelines(log: log)
+        self.interruption = interruption
+        self.timelines = try UserTimelines(log: log, interruption: interruption)
     }
 
-    /// Builds the dataset of `split`, with its statistics.
-    public func build(split: DatasetSplit, source: [String: String] = [:]) -> (dataset: PreparedDataset, stats: SplitStats) {
+    /// Builds the dataset of `split`, with its statistics. Throws `DataError(.interrupted)` when
+    /// the builder's `interruption` is requested meanwhile (checked every `usersPerCheck` users
+    /// of each per-user pass and between the per-view steps).
+    public func build(split: DatasetSplit, source: [String: String] = [:]) throws -> (dataset: PreparedDataset, stats: SplitStats) {
         let viewCount = log.attributeNames.count
         // Split bounds first: their train sizes bound every buffer below.
         var bounds: [(trainEnd: Int, heldOutEnd: Int)] = []
         bounds.reserveCapacity(timelines.userCount)
         var trainEvents = 0
-        timelines.times.withUnsafeBufferPointer { allTimes in
+        try timelines.times.withUnsafeBufferPointer { allTimes in
             for u in 0..<timelines.userCount {
+                if u % Self.usersPerCheck == 0 { try interruption.check() }
                 let b = split.bounds(times: UnsafeBufferPointer(rebasing: allTimes[timelines.starts[u]..<timelines.starts[u + 1]]))
                 bounds.append(b)
                 trainEvents += b.trainEnd
@@ -59,6 +70,7 @@ public struct DatasetBuilder {
         var t = 0
         var touched: Int32 = 0  // OR of record words loaded ahead of the loops that branch on them
         for u in 0..<timelines.userCount {
+            if u % Self.usersPerCheck == 0 { try interruption.check() }
             let start = timelines.starts[u]
             // Load the user's record lines first: independent loads whose cache misses overlap
             // (the loop below branches on each, which would serialise them).
@@ -80,8 +92,9 @@ public struct DatasetBuilder {
         // Pass 2: sessions and per-view sequences from the sequential arrays. (The relation pairs
         // are one per item token with an attribute: `ItemRelation` derives them when asked.)
         t = 0
-        timelines.times.withUnsafeBufferPointer { allTimes in
+        try timelines.times.withUnsafeBufferPointer { allTimes in
             for u in 0..<timelines.userCount {
+                if u % Self.usersPerCheck == 0 { try interruption.check() }
                 let start = timelines.starts[u]
                 let times = UnsafeBufferPointer(rebasing: allTimes[start..<timelines.starts[u + 1]])
                 let b = bounds[u]
@@ -116,8 +129,9 @@ public struct DatasetBuilder {
                 t += b.trainEnd
             }
         }
-        itemView.tally()
-        for v in 0..<viewCount { attributeViews[v].tally() }
+        try itemView.tally { try interruption.check() }
+        for v in 0..<viewCount { try attributeViews[v].tally { try interruption.check() } }
+        try interruption.check()
 
         // Views and relations.
         let items = log.items
@@ -127,6 +141,7 @@ public struct DatasetBuilder {
         var relations: [ItemRelation] = []
         var relationStats: [SplitStats.RelationStats] = []
         for v in 0..<viewCount {
+            try interruption.check()
             var attributeOfItem = [Int32](repeating: 0, count: itemView.rawOfDense.count)
             var known = 0
             for d in 1..<itemView.rawOfDense.count {
@@ -151,7 +166,9 @@ public struct DatasetBuilder {
                                heldOutEvents: 0, heldOutDistinct: 0, heldOutCold: 0, sessions: sessionCount,
                                sessionLengths: SplitStats.histogram(lengthCounts), views: [], relations: relationStats)
         var trainOffset = 0
+        try interruption.check()
         for u in 0..<timelines.userCount {
+            if u % Self.usersPerCheck == 0 { try interruption.check() }
             let start = timelines.starts[u]
             let b = bounds[u]
             let train = Array(trainDense[trainOffset..<(trainOffset + b.trainEnd)])

@@ -3,11 +3,17 @@ import Foundation
 /// Writes the headerless little-endian files of a dataset directory, recording size and CRC-32.
 struct DatasetFileWriter {
     let directory: URL
+    /// Checked before each file (a few hundred ms of writing at most at 100M events).
+    let interruption: Interruption
     private(set) var files: [String: DatasetManifest.FileEntry] = [:]
 
-    init(directory: URL) { self.directory = directory }
+    init(directory: URL, interruption: Interruption = .process) {
+        self.directory = directory
+        self.interruption = interruption
+    }
 
     mutating func write(_ name: String, bytes: UnsafeRawBufferPointer) throws {
+        try interruption.check()
         let crc = CRC32.checksum(bytes)
         let data = bytes.baseAddress.map { Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: bytes.count, deallocator: .none) } ?? Data()
         do {

@@ -91,7 +91,7 @@ public enum DatasetPreparer {
         }
         options.read.progress?.note("grouping \(log.count) events by user")
         let groupStartedCPU = ProcessCPUTime.seconds()
-        let builder = DatasetBuilder(log: log, rules: options.rules)
+        let builder = try DatasetBuilder(log: log, rules: options.rules, interruption: options.read.interruption)
         let groupCPUSeconds = ProcessCPUTime.seconds() - groupStartedCPU
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -110,12 +110,12 @@ public enum DatasetPreparer {
             try options.read.interruption.check()
             options.read.progress?.note("building split \(split.name)")
             let buildStarted = clock.now, buildStartedCPU = ProcessCPUTime.seconds()
-            var (dataset, splitStats) = builder.build(split: split, source: source)
+            var (dataset, splitStats) = try builder.build(split: split, source: source)
             let writeStarted = clock.now, writeStartedCPU = ProcessCPUTime.seconds()
             let directory = staging.directory.appendingPathComponent(split.name)
             try options.read.interruption.check()
             options.read.progress?.note("writing \(options.output.appendingPathComponent(split.name).path)")
-            try dataset.write(to: directory)
+            try dataset.write(to: directory, interruption: options.read.interruption)
             splitStats.buildSeconds = (writeStarted - buildStarted).seconds
             splitStats.writeSeconds = (clock.now - writeStarted).seconds
             splitStats.buildCPUSeconds = writeStartedCPU - buildStartedCPU

@@ -6,8 +6,10 @@
 enum EdgeCounter {
     /// The edges of `tokens` split by `offsets` (sequence `i` = `tokens[offsets[i]..<offsets[i+1]]`),
     /// sorted by (source, target), with their multiplicity; `occurrences` = consecutive pairs.
-    /// Tokens are dense ids in `0..<nodeCount`.
-    static func count(tokens: [Int32], offsets: [Int], nodeCount: Int) -> (edges: [Edge], occurrences: Int64) {
+    /// Tokens are dense ids in `0..<nodeCount`. `checkpoint` runs every 65,536 sequences and
+    /// between sort passes (`prepare` checks for SIGINT there).
+    static func count(tokens: [Int32], offsets: [Int], nodeCount: Int,
+                      checkpoint: () throws -> Void) rethrows -> (edges: [Edge], occurrences: Int64) {
         let sequences = offsets.count - 1
         let pairs = tokens.count - sequences  // sequences are non-empty
         guard sequences > 0, pairs > 0 else { return ([], 0) }
@@ -15,9 +17,10 @@ enum EdgeCounter {
         let keys = HugePageMemory.allocateZeroed(UInt64.self, count: pairs)
         defer { HugePageMemory.deallocate(keys, count: pairs) }
         var n = 0
-        tokens.withUnsafeBufferPointer { tokens in
-            offsets.withUnsafeBufferPointer { offsets in
+        try tokens.withUnsafeBufferPointer { tokens in
+            try offsets.withUnsafeBufferPointer { offsets in
                 for s in 0..<sequences {
+                    if s & 0xFFFF == 0 { try checkpoint() }
                     var i = offsets[s] + 1
                     let end = offsets[s + 1]
                     while i < end {
@@ -29,7 +32,8 @@ enum EdgeCounter {
             }
         }
         precondition(n == pairs, "EdgeCounter: empty sequence in input")
-        radixSort(UnsafeMutableBufferPointer(start: keys, count: n), keyBits: 2 * bits)
+        try radixSort(UnsafeMutableBufferPointer(start: keys, count: n), keyBits: 2 * bits, checkpoint: checkpoint)
+        try checkpoint()
         // Run-length count.
         var edges: [Edge] = []
         var distinct = 1
@@ -49,8 +53,9 @@ enum EdgeCounter {
     }
 
     /// LSD radix sort of keys below `2^keyBits`: as few passes of ≤ 11-bit digits as cover the
-    /// bits, all digit histograms gathered in one read.
-    static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>, keyBits: Int) {
+    /// bits, all digit histograms gathered in one read. `checkpoint` runs before each pass.
+    static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>, keyBits: Int,
+                          checkpoint: () throws -> Void) rethrows {
         let n = keys.count
         guard n > 1, keyBits > 0 else { return }
         let passes = (keyBits + 10) / 11
@@ -67,6 +72,7 @@ enum EdgeCounter {
         defer { HugePageMemory.deallocate(scratch, count: n) }
         var source = keys.baseAddress!, target = scratch
         for p in 0..<passes {
+            try checkpoint()
             let shift = UInt64(p * width)
             var next = [Int](repeating: 0, count: buckets)
             var sum = 0
@@ -89,6 +95,6 @@ enum EdgeCounter {
     static func radixSort(_ keys: inout [UInt64]) {
         guard let largest = keys.max() else { return }
         let bits = 64 - largest.leadingZeroBitCount
-        keys.withUnsafeMutableBufferPointer { radixSort($0, keyBits: bits) }
+        keys.withUnsafeMutableBufferPointer { radixSort($0, keyBits: bits, checkpoint: {}) }
     }
 }

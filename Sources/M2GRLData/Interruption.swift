@@ -11,8 +11,18 @@ import Darwin
 /// Jobs take the flag as a parameter (default: the process flag), so tests can use their own.
 public final class Interruption: Sendable {
     private let flag = Atomic<Bool>(false)
+    /// Checks made so far, and (tests only) after how many checks to request an interruption.
+    private let checks = Atomic<Int>(0)
+    private let requestAfterChecks: Int?
 
-    public init() {}
+    public init() { requestAfterChecks = nil }
+
+    /// A flag that requests itself at its `count`-th check: lets tests stop a job at every point
+    /// where it checks, deterministically.
+    init(requestAfterChecks count: Int) { requestAfterChecks = count }
+
+    /// How many times `check()` ran (tests use it to see that long loops check).
+    var checksMade: Int { checks.load(ordering: .relaxed) }
 
     /// The process-wide flag the SIGINT handler sets.
     public static let process = Interruption()
@@ -34,6 +44,8 @@ public final class Interruption: Sendable {
 
     /// Throws `DataError(.interrupted)` when an interruption was requested.
     public func check() throws {
+        let made = checks.add(1, ordering: .relaxed).newValue
+        if let requestAfterChecks, made >= requestAfterChecks { request() }
         if requested { throw DataError(.interrupted, "interrupted (SIGINT); no partial output was kept") }
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 extension PreparedDataset {
     /// Writes the dataset as a directory (see `DatasetManifest` for the layout). The directory is
     /// written under a temporary name and then renamed, replacing an existing one, so readers never
-    /// see a half-written dataset.
-    public func write(to directory: URL) throws {
+    /// see a half-written dataset. `interruption` is checked before each file; when it is
+    /// requested the temporary directory is removed and `DataError(.interrupted)` thrown.
+    public func write(to directory: URL, interruption: Interruption = .process) throws {
         let fm = FileManager.default
         let temporary = directory.deletingLastPathComponent()
             .appendingPathComponent(".\(directory.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
@@ -15,7 +16,7 @@ extension PreparedDataset {
             throw DataError(.writeFailed, "\(temporary.path): \(error.localizedDescription)")
         }
         do {
-            var writer = DatasetFileWriter(directory: temporary)
+            var writer = DatasetFileWriter(directory: temporary, interruption: interruption)
             for (v, view) in views.enumerated() {
                 try writer.writeStrings("view\(v).vocab", view.vocabulary)
                 try writer.write("view\(v).counts", view.counts)
@@ -43,7 +44,7 @@ extension PreparedDataset {
                 if let column = storedAttributeColumn(key) { try writer.writeStrings("items.attr\(k)", column) }
             }
 
-            try Interruption.process.check()
+            try interruption.check()
             let manifest = DatasetManifest(
                 format: DatasetManifest.formatName, version: DatasetManifest.currentVersion,
                 views: views.map { .init(name: $0.name, nodeCount: $0.nodeCount, sequences: $0.sequences.count,

@@ -8,7 +8,14 @@ struct UserTimelines {
     var times: [Int64]
     var items: [Int32]
 
-    init(log: EventLog) {
+    /// Events scattered between interruption checks, and users sorted between them: each is a few
+    /// milliseconds of work, so a check costs nothing measurable and a SIGINT is seen promptly.
+    static let eventsPerCheck = 1 << 22
+    static let usersPerCheck = 1 << 12
+
+    /// Groups and sorts; checks `interruption` every `eventsPerCheck` events and `usersPerCheck`
+    /// users (throws `DataError(.interrupted)`).
+    init(log: EventLog, interruption: Interruption) throws {
         let userCount = log.userCount
         let n = log.count
         var starts = [Int](repeating: 0, count: userCount + 1)
@@ -20,20 +27,23 @@ struct UserTimelines {
         var times = [Int64](repeating: 0, count: n)
         var items = [Int32](repeating: 0, count: n)
         var next = starts
-        log.eventUser.withUnsafeBufferPointer { users in
-            log.eventTime.withUnsafeBufferPointer { eventTime in
-                log.eventItem.withUnsafeBufferPointer { eventItem in
-                    order.withUnsafeMutableBufferPointer { order in
-                        times.withUnsafeMutableBufferPointer { times in
-                            items.withUnsafeMutableBufferPointer { items in
-                                next.withUnsafeMutableBufferPointer { next in
-                                    for e in 0..<users.count {
-                                        let u = Int(users[e])
-                                        let k = next[u]
-                                        order[k] = Int32(e)
-                                        times[k] = eventTime[e]
-                                        items[k] = eventItem[e]
-                                        next[u] = k + 1
+        try log.eventUser.withUnsafeBufferPointer { users in
+            try log.eventTime.withUnsafeBufferPointer { eventTime in
+                try log.eventItem.withUnsafeBufferPointer { eventItem in
+                    try order.withUnsafeMutableBufferPointer { order in
+                        try times.withUnsafeMutableBufferPointer { times in
+                            try items.withUnsafeMutableBufferPointer { items in
+                                try next.withUnsafeMutableBufferPointer { next in
+                                    for chunk in stride(from: 0, to: users.count, by: Self.eventsPerCheck) {
+                                        try interruption.check()
+                                        for e in chunk..<min(chunk + Self.eventsPerCheck, users.count) {
+                                            let u = Int(users[e])
+                                            let k = next[u]
+                                            order[k] = Int32(e)
+                                            times[k] = eventTime[e]
+                                            items[k] = eventItem[e]
+                                            next[u] = k + 1
+                                        }
                                     }
                                 }
                             }
@@ -44,10 +54,11 @@ struct UserTimelines {
         }
         // Now order each user by time, ties by file order (= by event index within the user).
         var scratch: [(time: Int64, event: Int32, item: Int32)] = []
-        order.withUnsafeMutableBufferPointer { order in
-            times.withUnsafeMutableBufferPointer { times in
-                items.withUnsafeMutableBufferPointer { items in
+        try order.withUnsafeMutableBufferPointer { order in
+            try times.withUnsafeMutableBufferPointer { times in
+                try items.withUnsafeMutableBufferPointer { items in
                     for u in 0..<userCount {
+                        if u % Self.usersPerCheck == 0 { try interruption.check() }
                         let lo = starts[u], hi = starts[u + 1]
                         var k = lo + 1
                         while k < hi && times[k] >= times[k - 1] { k += 1 }

@@ -7,7 +7,7 @@ struct ViewAccumulator {
     var rawOfDense: [Int32] = [-1]
     var counts: [Int64] = [0]
     var sequences = SequenceSet()
-    /// Edges sorted by (source, target), counted by `tally()`.
+    /// Edges sorted by (source, target), counted by `tally(checkpoint:)`.
     var edges: [Edge] = []
     var edgeOccurrences: Int64 = 0
     /// Scratch buffer for the current sequence.
@@ -64,13 +64,15 @@ struct ViewAccumulator {
 
     /// Counts nodes and edges over all stored sequences (once, after the last `end()`); a tight
     /// pass whose independent memory accesses overlap far better than counting session by session.
-    mutating func tally() {
+    /// `checkpoint` runs between parts of the edge count (see `EdgeCounter.count`).
+    mutating func tally(checkpoint: () throws -> Void) rethrows {
         sequences.tokens.withUnsafeBufferPointer { tokens in
             counts.withUnsafeMutableBufferPointer { counts in
                 for t in tokens { counts[Int(t)] += 1 }
             }
         }
-        (edges, edgeOccurrences) = EdgeCounter.count(tokens: sequences.tokens, offsets: sequences.offsets, nodeCount: rawOfDense.count)
+        (edges, edgeOccurrences) = try EdgeCounter.count(tokens: sequences.tokens, offsets: sequences.offsets, nodeCount: rawOfDense.count,
+                                                         checkpoint: checkpoint)
     }
 
     /// The finished view, with vocabulary strings from `vocabulary(raw)`.

@@ -87,6 +87,9 @@ struct DiverseExecutor: Sendable {
             if picked.count == k || fetch >= n { break }
             fetch = min(n, fetch * 2)
         }
+        // Finite weights and triggers can still make a query vector whose inner products
+        // overflow float32: refuse rather than answer ±inf or NaN scores.
+        guard picked.allSatisfy({ $0.score.isFinite }) else { throw TopKExecutor.scoreOverflow }
         let withNames = flags.contains(.includeNames)
         var results: [DiverseResult] = []
         results.reserveCapacity(picked.count)

@@ -95,6 +95,12 @@ struct TopKExecutor: Sendable {
                 results.append(TopKResult(ids: ids, scores: scores,
                                           names: withNames ? names(of: ids, in: view, snapshot: job.snapshot) : nil))
             }
+            // A huge but finite query vector can overflow float32 inner products: refuse the
+            // request rather than answer ±inf or NaN scores (other jobs of the batch are unaffected).
+            guard results.allSatisfy({ $0.scores.allSatisfy(\.isFinite) }) else {
+                outcomes[entry.job] = failure(Self.scoreOverflow, requestID: job.requestID)
+                continue
+            }
             let reply = TopKReply(results: results)
             outcomes[entry.job] = (Frame.encode(reply, flags: reply.flags, requestID: job.requestID,
                                                 capacity: 16 + entry.count * (4 + 12 * k)), nil)
@@ -137,6 +143,11 @@ struct TopKExecutor: Sendable {
         }
         return queryCount
     }
+
+    /// The error of a request whose results would carry a non-finite score: its query vector is
+    /// so large that an inner product overflows float32 (checked on the scores after the search,
+    /// which is exact and cheap, rather than on a norm bound guessed before it).
+    static let scoreOverflow = WireProtocolError(.invalidArgument, "query vector too large: scores overflow float32")
 
     private static func excludesQuery(_ job: SearchJob) -> Bool {
         guard job.flags.contains(.excludeQueryItems), case .ids = job.request.queries else { return false }

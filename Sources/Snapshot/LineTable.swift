@@ -17,12 +17,24 @@ enum LineTable {
         }
     }
 
+    /// Item metadata in file order and each item's row by id.
+    struct Items {
+        var items: [ItemMetadata] = []
+        var rowByID: [String: Int] = [:]
+    }
+
     /// Reads `items.tsv` as written by `ItemMetadataFile.write` (header `id<TAB>name<TAB>attr…`).
-    static func items(at url: URL) throws(SnapshotError) -> [ItemMetadata] {
+    ///
+    /// Throws `.inconsistent` for a header that names a column twice or a row whose item id an
+    /// earlier row already has: either would silently lose metadata (attributes are keyed by
+    /// column name, items by id), so a checksum-valid file with them is refused, not served.
+    /// The id check is the row-by-id map the snapshot needs anyway, built here (on the loader's
+    /// item thread) instead of in `LoadedSnapshot.init`, so it costs nothing extra.
+    static func items(at url: URL) throws(SnapshotError) -> Items {
         let mapped = try MappedFile(url)
-        return try mapped.withUnsafeBytes { (raw) -> Result<[ItemMetadata], SnapshotError> in
+        return try mapped.withUnsafeBytes { (raw) -> Result<Items, SnapshotError> in
             var header: [String]?
-            var items: [ItemMetadata] = []
+            var table = Items()
             var failure: SnapshotError?
             var lineNumber = 0
             var fields: [UnsafeRawBufferPointer] = []
@@ -37,6 +49,11 @@ enum LineTable {
                         failure = SnapshotError(.inconsistent, "\(url.path): header must start with id<TAB>name")
                         return
                     }
+                    var columns = Set<String>()
+                    if let twice = h.first(where: { !columns.insert($0).inserted }) {
+                        failure = SnapshotError(.inconsistent, "\(url.path): header names column '\(twice)' twice")
+                        return
+                    }
                     header = h
                     return
                 }
@@ -48,12 +65,17 @@ enum LineTable {
                 for i in 2..<names.count where fields[i].count > 0 {
                     attributes[names[i]] = String(decoding: fields[i], as: UTF8.self)
                 }
-                items.append(ItemMetadata(id: String(decoding: fields[0], as: UTF8.self),
-                                          displayName: String(decoding: fields[1], as: UTF8.self), attributes: attributes))
+                table.items.append(ItemMetadata(id: String(decoding: fields[0], as: UTF8.self),
+                                                displayName: String(decoding: fields[1], as: UTF8.self), attributes: attributes))
             }
             if let failure { return .failure(failure) }
             guard header != nil else { return .failure(SnapshotError(.inconsistent, "\(url.path): no header line")) }
-            return .success(items)
+            // A second pass over the parsed rows (faster than hashing inside the parse loop).
+            for (row, item) in table.items.enumerated() where table.rowByID.updateValue(row, forKey: item.id) != nil {
+                // Row r is line r + 2: the header is line 1 and every later line is a row.
+                return .failure(SnapshotError(.inconsistent, "\(url.path):\(row + 2): item id '\(item.id)' appears twice"))
+            }
+            return .success(table)
         }.get()
     }
 

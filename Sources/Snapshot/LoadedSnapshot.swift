@@ -21,8 +21,17 @@ public final class LoadedSnapshot: Sendable {
     public let attachments: [String: Data]
     private let itemRowByID: [String: Int]
 
-    public init(version: String, directory: URL? = nil, views: [ServedView], items: [ItemMetadata],
-                manifest: SnapshotManifest? = nil, attachments: [String: Data] = [:]) {
+    public convenience init(version: String, directory: URL? = nil, views: [ServedView], items: [ItemMetadata],
+                            manifest: SnapshotManifest? = nil, attachments: [String: Data] = [:]) {
+        var rows: [String: Int] = [:]
+        for (i, it) in items.enumerated() { rows[it.id] = i }
+        self.init(version: version, directory: directory, views: views, items: items, itemRowByID: rows,
+                  manifest: manifest, attachments: attachments)
+    }
+
+    /// With the row-by-id map already built (the loader builds it while parsing items.tsv).
+    init(version: String, directory: URL?, views: [ServedView], items: [ItemMetadata], itemRowByID: [String: Int],
+         manifest: SnapshotManifest?, attachments: [String: Data]) {
         self.version = version
         self.directory = directory
         self.manifest = manifest
@@ -31,9 +40,7 @@ public final class LoadedSnapshot: Sendable {
         for v in views { byName[v.name] = v }
         self.views = byName
         self.items = items
-        var rows: [String: Int] = [:]
-        for (i, it) in items.enumerated() { rows[it.id] = i }
-        itemRowByID = rows
+        self.itemRowByID = itemRowByID
     }
 
     /// The view with this name.

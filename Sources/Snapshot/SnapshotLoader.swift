@@ -52,7 +52,7 @@ public struct SnapshotLoader: Sendable {
     public func load(from directory: URL) throws(SnapshotError) -> LoadedSnapshot {
         let manifest = try Self.readManifest(in: directory)
         // Item metadata loads on a second thread while the views load here.
-        let itemsResult = Mutex<Result<[ItemMetadata], SnapshotError>?>(nil)
+        let itemsResult = Mutex<Result<LineTable.Items, SnapshotError>?>(nil)
         let itemsDone = DispatchGroup()
         itemsDone.enter()
         let verify = verifyChecksums, includeItems = includeItems
@@ -60,8 +60,8 @@ public struct SnapshotLoader: Sendable {
             throw SnapshotError(.notFound, "snapshot \(manifest.version) has no view '\(missing)' (views: \(manifest.views.map(\.name).joined(separator: ", ")))")
         }
         DispatchQueue.global().async {
-            let r = Result { () throws(SnapshotError) -> [ItemMetadata] in
-                guard includeItems else { return [] }
+            let r = Result { () throws(SnapshotError) -> LineTable.Items in
+                guard includeItems else { return LineTable.Items() }
                 let url = try SnapshotLoader(verifyChecksums: verify).verifiedFile(manifest.items, in: directory, what: "item metadata")
                 return try LineTable.items(at: url)
             }
@@ -80,7 +80,8 @@ public struct SnapshotLoader: Sendable {
             throw error
         }
         itemsDone.wait()
-        let items = try itemsResult.withLock { $0! }.get()
+        let table = try itemsResult.withLock { $0! }.get()
+        let items = table.items
         guard items.count == manifest.itemCount || !includeItems else {
             throw SnapshotError(.inconsistent, "items.tsv holds \(items.count) items, the manifest says \(manifest.itemCount)")
         }
@@ -90,7 +91,7 @@ public struct SnapshotLoader: Sendable {
             guard let data = FileManager.default.contents(atPath: url.path) else { throw SnapshotError(.missingFile, "cannot read \(url.path)") }
             attachments[a.name] = data
         }
-        return LoadedSnapshot(version: manifest.version, directory: directory, views: views, items: items,
+        return LoadedSnapshot(version: manifest.version, directory: directory, views: views, items: items, itemRowByID: table.rowByID,
                               manifest: manifest, attachments: attachments)
     }
 

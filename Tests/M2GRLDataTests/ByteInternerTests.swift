@@ -48,12 +48,12 @@ import Testing
                 sequences.append(s)
             }
             let set = SequenceSet(sequences)
-            let (edges, occurrences) = EdgeCounter.count(tokens: set.tokens, offsets: set.offsets, nodeCount: nodeCount)
+            let (edges, occurrences) = EdgeCounter.count(tokens: set.tokens, offsets: set.offsets, nodeCount: nodeCount, checkpoint: {})
             #expect(occurrences == Int64(set.tokens.count - set.count))
             #expect(edges.count == expected.count)
             #expect(zip(edges, edges.dropFirst()).allSatisfy { ($0.source, $0.target) < ($1.source, $1.target) })
             #expect(edges.allSatisfy { expected[Int64($0.source) << 32 | Int64($0.target)] == $0.count })
         }
-        #expect(EdgeCounter.count(tokens: [5], offsets: [0, 1], nodeCount: 6).edges.isEmpty)
+        #expect(EdgeCounter.count(tokens: [5], offsets: [0, 1], nodeCount: 6, checkpoint: {}).edges.isEmpty)
     }
 }

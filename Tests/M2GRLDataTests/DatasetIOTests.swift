@@ -10,7 +10,7 @@ import Testing
             "u1\tx\t10\tc1\ts1", "u1\ty\t20\tc1\ts2", "u1\tz\t30\tc2\ts2", "u1\tx\t40\tc1\ts1",
             "u2\tz\t10\tc2\ts2", "u2\tw\t20\t\ts3", "u2\tq\t30\tc3\ts3",
         ])
-        return DatasetBuilder(log: log, rules: .behaviourLog).build(split: .test, source: ["input": "fixture"]).dataset
+        return try DatasetBuilder(log: log, rules: .behaviourLog).build(split: .test, source: ["input": "fixture"]).dataset
     }
 
     static func assertEqual(_ a: PreparedDataset, _ b: PreparedDataset) {
@@ -49,7 +49,7 @@ import Testing
     @Test func roundTripMovieLensSized() throws {
         var lines = ["user\titem\ttimestamp\tcategory"]
         for u in 0..<50 { for k in 0..<40 { lines.append("u\(u)\ti\((u * 7 + k * 13) % 300)\t\(k * 60)\tc\(((u * 7 + k * 13) % 300) % 11)") } }
-        let data = DatasetBuilder(log: try Fixtures.log(lines), rules: .behaviourLog).build(split: .valid).dataset
+        let data = try DatasetBuilder(log: try Fixtures.log(lines), rules: .behaviourLog).build(split: .valid).dataset
         let dir = try Fixtures.directory().appendingPathComponent("valid")
         try data.write(to: dir)
         Self.assertEqual(data, try PreparedDataset.read(from: dir))

@@ -96,7 +96,7 @@ import Testing
         let dir = try Fixtures.directory()
         let log = dir.appendingPathComponent("log.tsv").path
         try SyntheticLogGenerator(config: try SynthConfig(events: 4_000, days: 2, seed: 3)).write(to: log)
-        var (dataset, _) = DatasetBuilder(log: try EventLogReader.read(files: [log]), rules: .behaviourLog).build(split: .test)
+        var (dataset, _) = try DatasetBuilder(log: try EventLogReader.read(files: [log]), rules: .behaviourLog).build(split: .test)
         #expect(dataset.itemsAreDerived)
         try dataset.write(to: dir.appendingPathComponent("shortcut"))
         let items = dataset.items

@@ -74,7 +74,7 @@ import Testing
         #expect(log.count == 4)
         #expect(log.attributeNames == ["shop"])
         #expect(log.report.malformedTotal == 0)
-        let (data, _) = DatasetBuilder(log: log, rules: .behaviourLog).build(split: .all)
+        let (data, _) = try DatasetBuilder(log: log, rules: .behaviourLog).build(split: .all)
         #expect(Fixtures.sequences(data.itemView) == [["a", "b"], ["c"], ["a"]])
     }
 

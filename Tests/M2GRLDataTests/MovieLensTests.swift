@@ -19,8 +19,8 @@ import Testing
         #expect(log.report.malformedTotal == 0)
         #expect(log.userCount == 943)
         #expect(log.itemCount == 1_574)
-        let builder = DatasetBuilder(log: log, rules: .movieLens)
-        let (test, testStats) = builder.build(split: .test)
+        let builder = try DatasetBuilder(log: log, rules: .movieLens)
+        let (test, testStats) = try builder.build(split: .test)
         #expect(testStats.trainEvents == 65_641)
         #expect(testStats.heldOutEvents == 16_879)
         #expect(testStats.users == 943)
@@ -35,7 +35,7 @@ import Testing
         #expect(toyStory?.displayName == "Toy Story")
         #expect(toyStory?.attributes["category"] == "Animation")
         // The valid split trains on a subset of the test split's train part.
-        let (_, validStats) = builder.build(split: .valid)
+        let (_, validStats) = try builder.build(split: .valid)
         #expect(validStats.trainEvents + validStats.heldOutEvents == 65_641)
         // Director coverage ≈ 94.5% of items linked.
         let directors = test.relations[1]

@@ -14,7 +14,7 @@ import Testing
         ])
         #expect(log.report.droppedShortDwell == 1)
         #expect(log.report.cleanedEvents == 4)
-        let (data, stats) = DatasetBuilder(log: log, rules: .behaviourLog).build(split: .all)
+        let (data, stats) = try DatasetBuilder(log: log, rules: .behaviourLog).build(split: .all)
         #expect(stats.sessions == 2)
         #expect(Fixtures.sequences(data.itemView) == [["a", "c", "d"], ["e"]])
         #expect(Fixtures.sequences(data.views[1]) == [["c1", "c2"], ["c1"]])
@@ -30,7 +30,7 @@ import Testing
             "u1\td\t5398\ts4",        // new app session after 1800 s: split
             "u1\te\t7000\ts4",        // same app session, 1602 s: no split
         ])
-        let (data, stats) = DatasetBuilder(log: log, rules: .behaviourLog).build(split: .all)
+        let (data, stats) = try DatasetBuilder(log: log, rules: .behaviourLog).build(split: .all)
         #expect(stats.sessions == 2)
         #expect(Fixtures.sequences(data.itemView) == [["a", "b", "c"], ["d", "e"]])
     }
@@ -46,7 +46,7 @@ import Testing
             "u1\tx\t30\tc1\ts1",
             "u1\ty\t40\tc1\ts2",
         ])
-        let (data, _) = DatasetBuilder(log: log, rules: .behaviourLog).build(split: .all)
+        let (data, _) = try DatasetBuilder(log: log, rules: .behaviourLog).build(split: .all)
         #expect(data.views.map(\.name) == ["item", "category", "shop"])
         #expect(Fixtures.sequences(data.itemView) == [["z", "x", "y", "x", "y"], ["p"]])
         #expect(Fixtures.sequences(data.views[1]) == [["c2", "c1"], ["c9"]])
@@ -82,7 +82,7 @@ import Testing
         let log = try Fixtures.log(lines, options: options)
         #expect(log.report.droppedLowRating == 1)
         let rules = SessionRules(idleGap: year, appSessionMergeGap: 1800, maxLength: 3)
-        let (data, stats) = DatasetBuilder(log: log, rules: rules).build(split: .all)
+        let (data, stats) = try DatasetBuilder(log: log, rules: rules).build(split: .all)
         #expect(Fixtures.sequences(data.itemView) == [["i0", "i1", "i2"], ["i3", "i4", "i5"], ["i6"], ["late"]])
         #expect(stats.sessionLengths.first { $0.minLength == 3 }?.sessions == 2)
         #expect(stats.sessionLengths.first { $0.minLength == 1 }?.sessions == 2)

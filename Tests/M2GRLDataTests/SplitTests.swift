@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func testSplitHoldsOutLastFifth() throws {
-        let (data, stats) = DatasetBuilder(log: try Self.log(), rules: .behaviourLog).build(split: .test)
+        let (data, stats) = try DatasetBuilder(log: try Self.log(), rules: .behaviourLog).build(split: .test)
         // u1: 12 events → 3 held out (i1 i2 cold), 9 train; u2: 1 event → held out.
         #expect(stats.trainEvents == 9)
         #expect(stats.heldOutEvents == 4)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func validSplitAppliesRuleToTestTrainPart() throws {
-        let (data, stats) = DatasetBuilder(log: try Self.log(), rules: .behaviourLog).build(split: .valid)
+        let (data, stats) = try DatasetBuilder(log: try Self.log(), rules: .behaviourLog).build(split: .valid)
         // u1: test train part = 9 → valid holds out 2, trains on 7; u2: nothing left.
         #expect(stats.trainEvents == 7)
         #expect(stats.heldOutEvents == 2)
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func cutoffSplitTrainsBeforeTimestamp() throws {
-        let (data, stats) = DatasetBuilder(log: try Self.log(), rules: .behaviourLog).build(split: .cutoff(50))
+        let (data, stats) = try DatasetBuilder(log: try Self.log(), rules: .behaviourLog).build(split: .cutoff(50))
         #expect(stats.trainEvents == 5)       // u1 events at 0..40
         #expect(stats.heldOutEvents == 8)     // the rest, u2 included
         #expect(Set(data.itemView.vocabulary.dropFirst()) == ["i0", "i1", "i2", "i3"])

@@ -29,7 +29,7 @@ import Testing
     @Test func plantedStructureRareItemsCommonAttributes() throws {
         let path = try Fixtures.file("", name: "s.tsv")
         try SyntheticLogGenerator(config: try SynthConfig(events: 20_000, seed: 1)).write(to: path)
-        let (data, _) = DatasetBuilder(log: try EventLogReader.read(files: [path]), rules: .behaviourLog).build(split: .all)
+        let (data, _) = try DatasetBuilder(log: try EventLogReader.read(files: [path]), rules: .behaviourLog).build(split: .all)
         let item = data.itemView, shop = data.view(named: "shop")!, category = data.view(named: "category")!
         // Long tail: most items are seen at most twice, while the head is far more frequent.
         let itemCounts = item.counts.dropFirst()
@@ -53,7 +53,7 @@ import Testing
         #expect(log.report.linesRead == 3_000)
         #expect(log.hasAppSessions)
         let day3 = LogTimestamp.parse("2027-01-01")!
-        let (_, stats) = DatasetBuilder(log: log, rules: .behaviourLog).build(split: .cutoff(day3))
+        let (_, stats) = try DatasetBuilder(log: log, rules: .behaviourLog).build(split: .cutoff(day3))
         #expect(stats.heldOutEvents > 700 && stats.heldOutEvents < 1_100)
         #expect(throws: DataError.self) { try SynthConfig(events: 10, firstDate: "Nov 1") }
         #expect(throws: DataError.self) { try SynthConfig(events: 0) }
