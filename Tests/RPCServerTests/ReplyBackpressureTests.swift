@@ -19,13 +19,7 @@ import WireProtocol
         defer { server.stop(); server.wait() }
         // A small receive buffer: the kernel absorbs the server's send buffer plus 64 KiB of
         // replies, not tens of MB (loopback autotuning), so the bound below is known.
-        let raw = try RawClient(port: server.port, receiveBuffer: 32 << 10)
-        let replyBytes = ReplyEstimate.topK(queries: 64, k: 100, viewCount: nil, names: false)
-        let absorbed = RawClient.kernelBufferedBytes(receiveBuffer: 32 << 10) / replyBytes
-        let count = max(150, absorbed + 60)
-        var burst: [UInt8] = []
-        for id in 1...count { burst += Frame.encode(Self.heavy, requestID: UInt64(id)) }
-        try raw.send(burst)
+        let (raw, count, absorbed) = try Self.pipelineHeavy(port: server.port, beyondAbsorbed: 60, atLeast: 150)
         usleep(400_000)
         // Not read: the server has taken only the requests whose replies the kernel's socket buffers
         // absorbed and then one (plus what the 64 KiB pending limit holds); the rest wait undecoded.
@@ -85,12 +79,7 @@ import WireProtocol
         }, snapshot: snapshot)
         // More requests than the kernel buffers can absorb replies for (capped receive buffer):
         // frames are still held when the drain starts.
-        let raw = try RawClient(port: server.port, receiveBuffer: 32 << 10)
-        let replyBytes = ReplyEstimate.topK(queries: 64, k: 100, viewCount: nil, names: false)
-        let count = RawClient.kernelBufferedBytes(receiveBuffer: 32 << 10) / replyBytes + 100
-        var burst: [UInt8] = []
-        for id in 1...count { burst += Frame.encode(Self.heavy, requestID: UInt64(id)) }
-        try raw.send(burst)
+        let (raw, count, _) = try Self.pipelineHeavy(port: server.port, beyondAbsorbed: 100)
         usleep(300_000)
         server.stop()
         usleep(100_000)
@@ -102,6 +91,21 @@ import WireProtocol
         let refused = frames.filter { $0.header.type != .topK.reply }
         #expect(try refused.allSatisfy { try $0.decode(ErrorReply.self).code == .shuttingDown })
         #expect(!refused.isEmpty && refused.count < count)
+    }
+
+    /// Opens a client with a 32 KiB receive buffer (the kernel then absorbs a known amount of
+    /// replies, `absorbed` heavy ones, instead of tens of MB under loopback autotuning) and sends it
+    /// `extra` more pipelined `heavy` TOPKs than that, at least `minimum`, without reading.
+    static func pipelineHeavy(port: Int, beyondAbsorbed extra: Int, atLeast minimum: Int = 0) throws
+        -> (raw: RawClient, count: Int, absorbed: Int) {
+        let raw = try RawClient(port: port, receiveBuffer: 32 << 10)
+        let replyBytes = ReplyEstimate.topK(queries: 64, k: 100, viewCount: nil, names: false)
+        let absorbed = RawClient.kernelBufferedBytes(receiveBuffer: 32 << 10) / replyBytes
+        let count = max(minimum, absorbed + extra)
+        var burst: [UInt8] = []
+        for id in 1...count { burst += Frame.encode(heavy, requestID: UInt64(id)) }
+        try raw.send(burst)
+        return (raw, count, absorbed)
     }
 
     /// Reads `count` frames (or what arrives before `timeout`).

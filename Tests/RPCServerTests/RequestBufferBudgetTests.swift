@@ -18,13 +18,7 @@ import WireProtocol
         defer { server.stop(); server.wait() }
         let ping = Frame.encode(PingMessage(payload: [UInt8](repeating: 5, count: 1_000_000)), requestID: 77)
         // Five stallers, 300 KB each, one after the other: 1.5 MB > the 1 MiB budget.
-        var stallers: [RawClient] = []
-        for _ in 0..<5 {
-            let raw = try RawClient(port: server.port)
-            try raw.send(Array(ping.prefix(300_000)))
-            stallers.append(raw)
-            usleep(30_000)
-        }
+        let stallers = try Self.stallers(5, port: server.port, sending: ping.prefix(300_000), gapMicroseconds: 30_000)
         // The oldest were told `overloaded` and closed; the newest are still there.
         let (oldest, closed) = stallers[0].readUntilClosed(timeout: 2)
         #expect(closed)
@@ -56,23 +50,12 @@ import WireProtocol
         defer { server.stop(); server.wait() }
         // A small receive buffer, and more requests than the kernel buffers can absorb replies
         // for: the server pauses with complete frames held (before its first 64 KiB read is used up).
-        let paused = try RawClient(port: server.port, receiveBuffer: 32 << 10)
-        let replyBytes = ReplyEstimate.topK(queries: 64, k: 100, viewCount: nil, names: false)
-        let count = RawClient.kernelBufferedBytes(receiveBuffer: 32 << 10) / replyBytes + 100
-        var burst: [UInt8] = []
-        for id in 1...count { burst += Frame.encode(ReplyBackpressureTests.heavy, requestID: UInt64(id)) }
-        try paused.send(burst)
+        let (paused, count, _) = try ReplyBackpressureTests.pipelineHeavy(port: server.port, beyondAbsorbed: 100)
         usleep(300_000)
         let ping = Frame.encode(PingMessage(payload: [UInt8](repeating: 5, count: 120_000)), requestID: 77)
-        var stallers: [RawClient] = []
         // The paused client holds up to one 64 KiB read of frames; three 100 KB stallers go past
         // the 256 KiB budget whatever it holds.
-        for _ in 0..<3 {
-            let raw = try RawClient(port: server.port)
-            try raw.send(Array(ping.prefix(100_000)))
-            stallers.append(raw)
-            usleep(50_000)
-        }
+        let stallers = try Self.stallers(3, port: server.port, sending: ping.prefix(100_000), gapMicroseconds: 50_000)
         // The older staller was shed; the paused client is answered in full once it reads.
         let (shed, closed) = stallers[0].readUntilClosed(timeout: 3)
         #expect(closed)
@@ -81,5 +64,16 @@ import WireProtocol
         #expect(frames.map(\.header.requestID) == (1...count).map(UInt64.init))
         #expect(frames.allSatisfy { $0.header.type == .topK.reply })
         for raw in stallers + [paused] { raw.close() }
+    }
+
+    /// `count` connections opened one after the other, `gapMicroseconds` apart, each sending
+    /// `bytes` (the start of a frame) and then nothing.
+    static func stallers(_ count: Int, port: Int, sending bytes: ArraySlice<UInt8>, gapMicroseconds: UInt32) throws -> [RawClient] {
+        try (0..<count).map { _ in
+            let raw = try RawClient(port: port)
+            try raw.send(Array(bytes))
+            usleep(gapMicroseconds)
+            return raw
+        }
     }
 }
