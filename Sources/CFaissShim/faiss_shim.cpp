@@ -343,26 +343,6 @@ int m2g_index_write(const m2g_index *index, const char *path) {
     });
 }
 
-int m2g_index_read(const char *path, m2g_index **out) {
-    return guarded([&]() -> int {
-        if (!path || !out) return fail(M2G_EINVAL, "null argument");
-        FILE *f = std::fopen(path, "rb");
-        if (!f) return fail(M2G_EIO, std::string("cannot open ") + path + ": " + std::strerror(errno));
-        faiss::Index *loaded = nullptr;
-        try {
-            loaded = faiss::read_index(f);
-        } catch (const faiss::FaissException &e) {
-            std::fclose(f);
-            return fail(M2G_EFORMAT, std::string(path) + ": not a valid index file (" + e.msg + ")");
-        } catch (...) {
-            std::fclose(f);
-            throw;
-        }
-        std::fclose(f);
-        return wrap_loaded(loaded, out);
-    });
-}
-
 int m2g_index_read_buffer(const uint8_t *data, size_t size, m2g_index **out) {
     return guarded([&]() -> int {
         if (!data || !out) return fail(M2G_EINVAL, "null argument");

@@ -26,12 +26,18 @@ extension EventLoop {
             stats.connectionsRejected += 1
             logger.warning("request buffers full: closing the connection with the oldest unfinished frame",
                            metadata: ["connection": "\(victim.id)", "buffered": "\(bufferedRequestBytes)"])
-            bufferedRequestBytes -= victim.accountedRequestBytes
-            victim.accountedRequestBytes = 0
             let requestID = victim.decoder.peekHeader()?.requestID ?? 0
-            victim.decoder = FrameDecoder(maximumBodyLength: configuration.maxFrameBytes) // free its buffer now
+            releaseBufferedRequests(victim)
             fail(victim, WireProtocolError(.overloaded, "server request buffers are full (\(configuration.maxBufferedRequestBytes) bytes); this frame was the slowest"),
                  requestID: requestID)
         }
+    }
+
+    /// Drops a connection's buffered request bytes (a fresh decoder frees its buffer now) and
+    /// takes them off the budget.
+    func releaseBufferedRequests(_ connection: Connection) {
+        bufferedRequestBytes -= connection.accountedRequestBytes
+        connection.accountedRequestBytes = 0
+        connection.decoder = FrameDecoder(maximumBodyLength: configuration.maxFrameBytes)
     }
 }

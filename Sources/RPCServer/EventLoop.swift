@@ -242,9 +242,7 @@ final class EventLoop: @unchecked Sendable {
         guard !connection.handleClosed else { return }
         connection.handleClosed = true
         connection.cancellation.cancel()
-        bufferedRequestBytes -= connection.accountedRequestBytes
-        connection.accountedRequestBytes = 0
-        connection.decoder = FrameDecoder(maximumBodyLength: configuration.maxFrameBytes) // free its buffer now
+        releaseBufferedRequests(connection)
         uv_read_stop(connection.stream)
         uv_close(connection.rawHandle) { raw in
             let loop = EventLoop.from(raw!.pointee.loop)

@@ -186,13 +186,8 @@ final class InlineSearch {
         let elapsed = now() &- started
         let ids = scratch.ids, scores = scratch.scores
         nanosecondsPerQuery = (nanosecondsPerQuery * 7 + elapsed / UInt64(rows)) / 8
-        for i in range {
+        entries: for i in range {
             let entry = pending[i]
-            guard keptScoresAreFinite(entry, firstRow: firstRow, searchK: searchK) else {
-                let bytes = Frame.encode(ErrorReply(TopKExecutor.scoreOverflow), requestID: entry.requestID)
-                bytes.withUnsafeBytes { answer(Answer(pending: entry, frame: $0, error: TopKExecutor.scoreOverflow.code)) }
-                continue
-            }
             let capacity = TopKReplyEncoder.capacity(queryCount: entry.count, k: entry.k)
             if reply.count < capacity {
                 reply.deallocate()
@@ -205,29 +200,23 @@ final class InlineSearch {
                 // Result slots of this query that survive the filter, in order (at most k).
                 let base = (row - firstRow) * searchK
                 kept.removeAll(keepingCapacity: true)
-                for j in base..<(base + searchK) where kept.count < entry.k && ids[j] >= 0 && ids[j] != own { kept.append(j) }
+                for j in base..<(base + searchK) where kept.count < entry.k && ids[j] >= 0 && ids[j] != own {
+                    // A huge but finite query vector can overflow float32 inner products: the
+                    // request is refused (see `TopKExecutor.scoreOverflow`); its half-encoded
+                    // reply stays in the reused scratch buffer.
+                    guard scores[j].isFinite else {
+                        let bytes = Frame.encode(ErrorReply(TopKExecutor.scoreOverflow), requestID: entry.requestID)
+                        bytes.withUnsafeBytes { answer(Answer(pending: entry, frame: $0, error: TopKExecutor.scoreOverflow.code)) }
+                        continue entries
+                    }
+                    kept.append(j)
+                }
                 kept.withUnsafeBufferPointer { slot in
                     encoder.appendResult(count: slot.count) { (ids[slot[$0]], scores[slot[$0]]) }
                 }
             }
             answer(Answer(pending: entry, frame: encoder.finish(), error: nil))
         }
-    }
-
-    /// Whether every score `entry` would return is finite (see `TopKExecutor.scoreOverflow`):
-    /// the same slots the encoder keeps, scanned before anything is encoded.
-    private func keptScoresAreFinite(_ entry: Pending, firstRow: Int, searchK: Int) -> Bool {
-        for q in 0..<entry.count {
-            let row = entry.row + q
-            let own = entry.excludeOwn ? keys[row] : Int64.min
-            let base = (row - firstRow) * searchK
-            var taken = 0
-            for j in base..<(base + searchK) where taken < entry.k && scratch.ids[j] >= 0 && scratch.ids[j] != own {
-                guard scratch.scores[j].isFinite else { return false }
-                taken += 1
-            }
-        }
-        return true
     }
 
     private func qualifies(_ view: ServedView) -> Bool {

@@ -22,7 +22,7 @@ import Synchronization
 /// queued jobs (yielding the CPU between polls) for up to that long before sleeping on the condition
 /// variable, so a job pushed soon after the previous one is picked up without a futex wake-up.
 final class JobQueue<Job>: @unchecked Sendable {
-    // @unchecked Sendable: `lanes`, `ring`, `cursor`, `queued` and `closed` are only read or written
+    // @unchecked Sendable: `lanes`, `ring`, `cursor` and `closed` are only read or written
     // while holding `mutex`; the pthread objects are heap-allocated once and destroyed in deinit;
     // `laneOf` is a pure function of the job (required `@Sendable`).
     private struct Lane {
@@ -38,7 +38,8 @@ final class JobQueue<Job>: @unchecked Sendable {
     /// Lanes with queued jobs, in service order; `cursor` is the lane served next.
     private var ring: [UInt64] = []
     private var cursor = 0
-    private var queued = 0
+    /// Jobs queued over all lanes (`available`, read under the mutex where every change happens).
+    private var queued: Int { available.load(ordering: .relaxed) }
     private var closed = false
     private let laneOf: @Sendable (Job) -> UInt64
     /// Queued jobs not yet taken, readable without the mutex (written under it).
@@ -86,7 +87,6 @@ final class JobQueue<Job>: @unchecked Sendable {
         }
         lanes[id]!.jobs.append(job)
         lanes[id]!.count += 1
-        queued += 1
         available.add(1, ordering: .releasing)
         pthread_mutex_unlock(mutex)
         pthread_cond_signal(condition)
@@ -128,7 +128,6 @@ final class JobQueue<Job>: @unchecked Sendable {
                     total += cost(job)
                     lanes[id]!.jobs[index] = nil
                     lanes[id]!.count -= 1
-                    queued -= 1
                     available.subtract(1, ordering: .relaxed)
                 }
                 index += 1
@@ -176,7 +175,6 @@ final class JobQueue<Job>: @unchecked Sendable {
             }
             if let job {
                 lanes[id]!.count -= 1
-                queued -= 1
                 available.subtract(1, ordering: .relaxed)
                 if lanes[id]!.count == 0 {
                     removeLane(id) // the cursor now points at the following lane

@@ -79,7 +79,11 @@ struct TopKExecutor: Sendable {
             let job = jobs[entry.job]
             var results: [TopKResult] = []
             results.reserveCapacity(entry.count)
-            for q in 0..<entry.count {
+            // A huge but finite query vector can overflow float32 inner products: the request is
+            // refused at its first non-finite kept score rather than answered with ±inf or NaN
+            // (other jobs of the batch are unaffected).
+            var overflow = false
+            queries: for q in 0..<entry.count {
                 var ids: [Int64] = []
                 var scores: [Float] = []
                 ids.reserveCapacity(k)
@@ -89,15 +93,14 @@ struct TopKExecutor: Sendable {
                 for j in base..<(base + searchK) where ids.count < k {
                     let id = scratch.ids[j]
                     if id < 0 || id == own || (extra > 0 && exclude.contains(id)) { continue }
+                    guard scratch.scores[j].isFinite else { overflow = true; break queries }
                     ids.append(id)
                     scores.append(scratch.scores[j])
                 }
                 results.append(TopKResult(ids: ids, scores: scores,
                                           names: withNames ? names(of: ids, in: view, snapshot: job.snapshot) : nil))
             }
-            // A huge but finite query vector can overflow float32 inner products: refuse the
-            // request rather than answer ±inf or NaN scores (other jobs of the batch are unaffected).
-            guard results.allSatisfy({ $0.scores.allSatisfy(\.isFinite) }) else {
+            guard !overflow else {
                 outcomes[entry.job] = failure(Self.scoreOverflow, requestID: job.requestID)
                 continue
             }

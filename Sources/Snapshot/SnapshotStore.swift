@@ -51,7 +51,7 @@ public struct SnapshotStore: Sendable {
         try DurableFiles.fsyncPath(root)
         checkpoint(.tempCreated)
         do {
-            try SnapshotWriter(configuration: configuration).write(bundle, version: version, into: temp,
+            try SnapshotWriter(configuration: configuration).write(diversityChecked: bundle, version: version, into: temp,
                                                                    progress: progress, checkpoint: checkpoint)
         } catch {
             try? DurableFiles.remove(temp)

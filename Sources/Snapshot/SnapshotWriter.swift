@@ -25,6 +25,14 @@ public struct SnapshotWriter: Sendable {
     public func write(_ bundle: ModelBundle, version: String, into directory: URL,
                       progress: @Sendable (String) -> Void = { _ in },
                       checkpoint: (PublishStep) -> Void = { _ in }) throws(SnapshotError) -> SnapshotManifest {
+        try Self.checkDiversity(bundle)
+        return try write(diversityChecked: bundle, version: version, into: directory, progress: progress, checkpoint: checkpoint)
+    }
+
+    /// `write` for a bundle whose diversity parts are already checked (`SnapshotStore.publish`
+    /// checks them before it creates anything).
+    func write(diversityChecked bundle: ModelBundle, version: String, into directory: URL,
+               progress: @Sendable (String) -> Void, checkpoint: (PublishStep) -> Void) throws(SnapshotError) -> SnapshotManifest {
         let start = Date()
         // Parameter tables (alignment matrices) travel as attachments: they are not searchable sets.
         var bundle = bundle
@@ -118,7 +126,6 @@ public struct SnapshotWriter: Sendable {
 
     private func validate(_ bundle: ModelBundle) throws(SnapshotError) {
         guard !bundle.tables.isEmpty else { throw SnapshotError(.invalidBundle, "the bundle has no tables") }
-        try Self.checkDiversity(bundle)
         var names = Set<String>()
         for t in bundle.tables {
             guard Self.isSafeName(t.name) else {

@@ -87,8 +87,6 @@ int m2g_index_remove_ids(m2g_index *index, int64_t n, const int64_t *ids, int64_
 
 /** Write in Faiss' own file format (readable by faiss.read_index). */
 int m2g_index_write(const m2g_index *index, const char *path);
-/** Read a file written by m2g_index_write; checks structure after loading. */
-int m2g_index_read(const char *path, m2g_index **out);
 /** Read from a memory buffer holding a file's bytes. */
 int m2g_index_read_buffer(const uint8_t *data, size_t size, m2g_index **out);
 
