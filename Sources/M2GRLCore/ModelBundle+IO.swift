@@ -1,6 +1,14 @@
 import Foundation
 
 extension ModelBundle {
+    /// The files `write(to:)` writes, relative to the bundle directory, `model.json` (written last)
+    /// excluded, in name order.
+    public var fileNames: [String] {
+        (tables.map { Self.tableFile($0.name) } + attachments.keys + ["items.tsv"]).sorted()
+    }
+
+    static func tableFile(_ name: String) -> String { "tables/\(name).f32" }
+
     /// Writes the bundle into `directory` (created if needed; existing files are replaced).
     public func write(to directory: URL) throws {
         let fm = FileManager.default
@@ -13,7 +21,7 @@ extension ModelBundle {
             guard t.name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
                 throw CoreError(.invalidArgument, "table name '\(t.name)' must use letters, digits, '.', '_' or '-'")
             }
-            let file = "tables/\(t.name).f32"
+            let file = Self.tableFile(t.name)
             try EmbeddingFileFormat.write(t, to: directory.appendingPathComponent(file))
             entries.append(TableEntry(name: t.name, kind: t.kind, file: file, count: t.count, dimension: t.dimension))
         }

@@ -25,19 +25,8 @@ enum BundleReplacement {
         try? fm.removeItem(at: staging)
         defer { try? fm.removeItem(at: staging) }
         try bundle.write(to: staging)
-        let manifest = "model.json"
-        var files: [String] = []
-        for name in try fm.contentsOfDirectory(atPath: staging.path).sorted() where name != manifest {
-            var isDirectory: ObjCBool = false
-            _ = fm.fileExists(atPath: staging.appendingPathComponent(name).path, isDirectory: &isDirectory)
-            if isDirectory.boolValue {
-                files += try fm.contentsOfDirectory(atPath: staging.appendingPathComponent(name).path).sorted().map { "\(name)/\($0)" }
-            } else {
-                files.append(name)
-            }
-        }
         do {
-            try StagedReplacement.replace(files + [manifest], from: staging, into: target, beforeEachMove: beforeEachMove)
+            try StagedReplacement.replace(bundle.fileNames + ["model.json"], from: staging, into: target, beforeEachMove: beforeEachMove)
         } catch {
             let reason = (error as? CoreError)?.message ?? "\(error)"
             throw DiversityError(.io, "cannot write the bundle into \(target.path), the previous one is kept: \(reason)")

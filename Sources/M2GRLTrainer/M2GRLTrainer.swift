@@ -35,6 +35,8 @@ public final class M2GRLTrainer: Sendable {
         var best: (epoch: Int, recall: Double, report: EvaluationReport?, snapshot: ParameterSnapshot?)? = nil
         var sinceBest = 0
         var stoppedEarly = false
+        /// Early stopping: a selection split, a patience, and that many epochs without improvement.
+        let patienceExhausted = { (since: Int) in options.selection != nil && self.config.patience > 0 && since >= self.config.patience }
         if options.resume, let dir = options.checkpointDirectory, TrainerCheckpoint.exists(in: dir) {
             let ck = try TrainerCheckpoint.read(from: dir)
             try ck.restore(into: self)
@@ -45,7 +47,7 @@ public final class M2GRLTrainer: Sendable {
                 best = (e, r, nil, ck.bestSnapshot)
                 sinceBest = ck.state.sinceBest ?? (startEpoch - e)
             }
-            stoppedEarly = ck.state.stopped ?? (options.selection != nil && config.patience > 0 && best != nil && sinceBest >= config.patience)
+            stoppedEarly = ck.state.stopped ?? (best != nil && patienceExhausted(sinceBest))
             options.progress?("resuming from \(dir.path) after epoch \(startEpoch)" + (stoppedEarly ? " (the run had stopped early: nothing to train)\n" : "\n"))
         } else {
             if options.resume, let dir = options.checkpointDirectory {
@@ -128,7 +130,7 @@ public final class M2GRLTrainer: Sendable {
             history.append(summary)
             progress.finish(summary)
             log?.record(summary, names: plan.names, phase: options.logPhase)
-            if options.selection != nil, config.patience > 0, sinceBest >= config.patience { stoppedEarly = true }
+            if patienceExhausted(sinceBest) { stoppedEarly = true }
             if let dir = options.checkpointDirectory {
                 try TrainerCheckpoint(trainer: self, epochsDone: epoch + 1, steps: steps, history: history,
                                       bestEpoch: best?.epoch, bestRecall: best?.recall, bestSnapshot: best?.snapshot,

@@ -13,11 +13,13 @@ extension TrainingConfiguration {
         public var upperOpen: Bool
         let value: @Sendable (TrainingConfiguration) -> Double
 
+        /// A bound or value as text: integers without a fraction.
+        static func shown(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+
         /// The range as text, e.g. `[0, 1)` or `> 0`.
         public var range: String {
-            func num(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
-            if upper == .infinity { return (lowerOpen ? "> " : "≥ ") + num(lower) + " (finite)" }
-            return (lowerOpen ? "(" : "[") + num(lower) + ", " + num(upper) + (upperOpen ? ")" : "]")
+            if upper == .infinity { return (lowerOpen ? "> " : "≥ ") + Self.shown(lower) + " (finite)" }
+            return (lowerOpen ? "(" : "[") + Self.shown(lower) + ", " + Self.shown(upper) + (upperOpen ? ")" : "]")
         }
 
         func admits(_ v: Double) -> Bool {
@@ -77,8 +79,7 @@ extension TrainingConfiguration {
         for rule in Self.rangeRules {
             let v = rule.value(self)
             guard rule.admits(v) else {
-                let shown = v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
-                throw TrainerError(.invalidConfiguration, "\(rule.key) must be \(rule.range.hasPrefix("[") || rule.range.hasPrefix("(") ? "in " : "")\(rule.range), got \(shown)")
+                throw TrainerError(.invalidConfiguration, "\(rule.key) must be \(rule.upper == .infinity ? "" : "in ")\(rule.range), got \(RangeRule.shown(v))")
             }
         }
         guard evaluationTriggers == 1 || evaluationTriggers == 3 else {
